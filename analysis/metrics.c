@@ -1,0 +1,589 @@
+/* analysis/metrics.c - the metrics probe listener (layer: analysis).
+ * Owns the per-thread, per-process, per-subsystem and per-CPU accumulators
+ * fed by the machine's probe callbacks, and turns them into metric rows at
+ * the end of a run.  Callbacks are O(1) and allocate only when a thread or
+ * process is seen for the first time, because they run on every simulated
+ * event.
+ *
+ * Definitions (README "Metrics"); all times are in seconds.
+ *
+ * Intervals
+ *   A thread is Running from the context_switch where it is `next` until the
+ *   context_switch where it is `prev`, or until the end of the run.  It is
+ *   ready (Ready or Standby) from a `ready` callback until it next runs, and
+ *   waiting from wait_begin to wait_end.  Intervals still open at the end of
+ *   the run are closed at the end time.
+ *
+ * Latency (wake-up / scheduling latency)
+ *   A sample is started by a `ready` callback with reason START or WAKE and
+ *   taken when the thread next runs: it covers the whole time from becoming
+ *   runnable to first running, including any re-queueing (preemption,
+ *   quantum end, yield, requeue) before it ran.  A thread put back in a
+ *   ready queue after running (preempted, quantum end, yield) starts no
+ *   sample: that time is ready_time only.  A sample still pending at the end
+ *   of the run is dropped (it never ran).
+ * Starvation
+ *   A ready stretch starts with a `ready` callback while the thread was not
+ *   already ready and ends when it runs (or at the end of the run).
+ *   starvation_max is the longest stretch of any thread.
+ * Fairness
+ *   Jain's index (sum x)^2 / (n * sum x^2) over the n threads that were ever
+ *   runnable, with x_i = cpu_time_i / (cpu_time_i + ready_time_i): the
+ *   fraction of the time a thread wanted a processor that it got.  This
+ *   compares service against demand, so threads that sleep a lot are not
+ *   counted as treated unfairly.  x_i = 1 for a thread that never waited
+ *   while runnable; the index is 1 with no such thread or when sum x^2 = 0.
+ * Percentiles
+ *   Streaming P^2 estimates (GSL gsl_rstat_quantile), so memory does not
+ *   grow with simulated time; exact for up to 5 samples, approximate beyond.
+ *   A population without samples reports 0.
+ *
+ * Rows, in this order (entities in creation order):
+ *   run        context_switches (switches to a different, non-idle thread),
+ *              preemptions (ready callbacks with reason PREEMPTED),
+ *              migrations (a thread switched in on another processor than the
+ *              one it last ran on), utilization (busy time / (cpus * end)),
+ *              jain_fairness, latency_p50, latency_p95, latency_p99,
+ *              latency_max, starvation_max, response_mean, response_p99
+ *              (process response = exit time - arrival time, over the
+ *              processes that exited; 0 when none), processes_completed.
+ *              `events` is added by the runner, not here.
+ *   subsystem  "win32", "wsl" (only those with a process): cpu_time,
+ *              share (cpu_time / (cpus * end)), jain_fairness (over its
+ *              threads), latency_p50, latency_p99.
+ *   process    pid, cpu_time, share, latency_p50, latency_p99, and
+ *              response_time when it exited.
+ *   thread     tid, cpu_time, ready_time, wait_time, switches (times it was
+ *              switched in), latency_p99.
+ *   cpu        "0", "1", ...: busy_time (time running a thread rather than
+ *              idle), utilization (busy_time / end).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_rstat.h>
+
+#include "analysis/analysis.h"
+
+typedef gsl_rstat_quantile_workspace quant;
+
+enum { Q50, Q95, Q99, NQ };
+static const double QUANTILE_P[NQ] = {0.50, 0.95, 0.99};
+
+/* One streaming quantile of a population and the row it becomes. */
+struct qdef {
+    int q;
+    const char *name;
+};
+static const struct qdef RUN_LAT[] = {{Q50, "latency_p50"}, {Q95, "latency_p95"}, {Q99, "latency_p99"}};
+static const struct qdef GROUP_LAT[] = {{Q50, "latency_p50"}, {Q99, "latency_p99"}};
+static const struct qdef THREAD_LAT[] = {{Q99, "latency_p99"}};
+static const struct qdef RESPONSE[] = {{Q99, "response_p99"}};
+#define NDEF(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const SUBSYSTEM_NAME[PS_SUBSYSTEM_COUNT] = {"win32", "wsl"};
+
+struct thread_acc {
+    const struct ke_thread *t; /* NULL: slot not used (yet) */
+    sim_time_t run_since, ready_since, lat_since, wait_since;
+    sim_time_t cpu, ready, wait; /* accumulated, ns */
+    uint64_t switches;
+    int last_cpu;                /* -1 before the first run */
+    bool running, is_ready, lat_pending, waiting, runnable;
+    quant lat[NDEF(THREAD_LAT)];
+};
+
+struct process_acc {
+    const struct ps_process *p; /* NULL: slot not used (yet) */
+    bool exited;
+    sim_time_t response;
+    sim_time_t cpu; /* summed from its threads at finish */
+    quant lat[NDEF(GROUP_LAT)];
+};
+
+/* Jain's index accumulator. */
+struct jain {
+    size_t n;
+    double sum, sumsq;
+};
+
+struct subsystem_acc {
+    int nprocesses;
+    sim_time_t cpu;   /* at finish */
+    struct jain jain; /* at finish */
+    quant lat[NDEF(GROUP_LAT)];
+};
+
+struct cpu_acc {
+    bool on; /* running a thread */
+    sim_time_t since, busy;
+};
+
+struct an_metrics {
+    struct ke_probe probe;
+    quant *tmpl[NQ]; /* fresh estimators, copied to initialise new ones */
+    struct thread_acc *th;
+    size_t nth, thcap; /* nth: highest thread index seen + 1 */
+    struct process_acc *pr;
+    size_t npr, prcap;
+    struct subsystem_acc ss[PS_SUBSYSTEM_COUNT];
+    struct cpu_acc cpu[KE_MAX_CPUS];
+    uint64_t switches, preemptions, migrations, completed;
+    sim_time_t lat_max, starvation_max;
+    quant lat[NDEF(RUN_LAT)];
+    quant resp[NDEF(RESPONSE)];
+    double resp_sum;
+    struct jain jain; /* at finish */
+    bool oom;         /* a callback could not grow an array: finish fails */
+};
+
+/* ===== helpers ========================================================== */
+
+/* A gsl workspace is a plain struct without pointers: copying a freshly
+ * allocated one initialises an embedded estimator without allocating. */
+static void quants_init(const struct an_metrics *am, quant *ws, const struct qdef *defs, size_t k)
+{
+    for (size_t i = 0; i < k; i++)
+        ws[i] = *am->tmpl[defs[i].q];
+}
+
+static void quants_add(quant *ws, size_t k, double x)
+{
+    for (size_t i = 0; i < k; i++)
+        gsl_rstat_quantile_add(x, &ws[i]);
+}
+
+/* An empty population has no quantile (gsl would index an empty array):
+ * report 0, as documented. */
+static double quant_value(quant *w) { return w->n ? gsl_rstat_quantile_get(w) : 0.0; }
+
+/* End the interval [since, now) if it is open: add it to *acc and return its
+ * length (0 when it was not open). */
+static sim_time_t close_interval(bool *open, sim_time_t since, sim_time_t now, sim_time_t *acc)
+{
+    if (!*open)
+        return 0;
+    *open = false;
+    sim_time_t d = now > since ? now - since : 0;
+    *acc += d;
+    return d;
+}
+
+/* Grow a zero-filled array to hold `need` elements, doubling.  Returns the
+ * (possibly moved) array, or NULL with `arr` untouched. */
+static void *grow(void *arr, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return arr;
+    size_t ncap = *cap ? *cap : 16;
+    while (ncap < need)
+        ncap *= 2;
+    char *a = realloc(arr, ncap * size);
+    if (!a)
+        return NULL;
+    memset(a + *cap * size, 0, (ncap - *cap) * size);
+    *cap = ncap;
+    return a;
+}
+
+static double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
+
+static void jain_add(struct jain *j, double x)
+{
+    j->n++;
+    j->sum += x;
+    j->sumsq += x * x;
+}
+
+static double jain_value(const struct jain *j)
+{
+    if (j->n == 0 || j->sumsq <= 0)
+        return 1.0;
+    return j->sum * j->sum / ((double)j->n * j->sumsq);
+}
+
+/* ===== entities ========================================================= */
+
+static struct process_acc *process_slot(struct an_metrics *am, const struct ps_process *p)
+{
+    if (p->index < am->npr && am->pr[p->index].p)
+        return &am->pr[p->index];
+    void *a = grow(am->pr, &am->prcap, (size_t)p->index + 1, sizeof *am->pr);
+    if (!a) {
+        am->oom = true;
+        return NULL;
+    }
+    am->pr = a;
+    struct process_acc *pa = &am->pr[p->index];
+    pa->p = p;
+    quants_init(am, pa->lat, GROUP_LAT, NDEF(GROUP_LAT));
+    am->ss[p->subsystem].nprocesses++;
+    if (p->index >= am->npr)
+        am->npr = (size_t)p->index + 1;
+    return pa;
+}
+
+static struct thread_acc *thread_register(struct an_metrics *am, const struct ke_thread *t)
+{
+    if (!process_slot(am, t->process))
+        return NULL;
+    void *a = grow(am->th, &am->thcap, (size_t)t->index + 1, sizeof *am->th);
+    if (!a) {
+        am->oom = true;
+        return NULL;
+    }
+    am->th = a;
+    struct thread_acc *ta = &am->th[t->index];
+    ta->t = t;
+    ta->last_cpu = -1;
+    quants_init(am, ta->lat, THREAD_LAT, NDEF(THREAD_LAT));
+    if (t->index >= am->nth)
+        am->nth = (size_t)t->index + 1;
+    return ta;
+}
+
+/* Registers a thread on first sight, so no callback order is assumed. */
+static struct thread_acc *thread_slot(struct an_metrics *am, const struct ke_thread *t)
+{
+    if (t->index < am->nth && am->th[t->index].t)
+        return &am->th[t->index];
+    return thread_register(am, t);
+}
+
+/* ===== probe callbacks ================================================== */
+
+static void on_process_create(void *ctx, sim_time_t now, const struct ps_process *p)
+{
+    (void)now;
+    process_slot(ctx, p);
+}
+
+static void on_process_exit(void *ctx, sim_time_t now, const struct ps_process *p)
+{
+    struct an_metrics *am = ctx;
+    struct process_acc *pa = process_slot(am, p);
+    if (!pa || pa->exited)
+        return;
+    pa->exited = true;
+    pa->response = now - p->arrival_time;
+    double s = sim_time_to_seconds(pa->response);
+    am->completed++;
+    am->resp_sum += s;
+    quants_add(am->resp, NDEF(RESPONSE), s);
+}
+
+static void on_thread_create(void *ctx, sim_time_t now, const struct ke_thread *t)
+{
+    (void)now;
+    thread_slot(ctx, t);
+}
+
+static void on_ready(void *ctx, sim_time_t now, const struct ke_thread *t, enum ke_ready_reason why)
+{
+    struct an_metrics *am = ctx;
+    struct thread_acc *ta = thread_slot(am, t);
+    if (!ta)
+        return;
+    ta->runnable = true;
+    if (!ta->is_ready) {
+        ta->is_ready = true;
+        ta->ready_since = now;
+    }
+    /* Only becoming runnable starts a sample; a re-queue keeps the pending
+     * one's start so the sample spans the whole wait. */
+    if ((why == KE_READY_START || why == KE_READY_WAKE) && !ta->lat_pending) {
+        ta->lat_pending = true;
+        ta->lat_since = now;
+    }
+    if (why == KE_READY_PREEMPTED)
+        am->preemptions++;
+}
+
+/* One sample feeds the thread, its process, its subsystem and the run. */
+static void latency_sample(struct an_metrics *am, struct thread_acc *ta, sim_time_t now)
+{
+    const struct ps_process *p = ta->t->process;
+    sim_time_t d = now - ta->lat_since;
+    double s = sim_time_to_seconds(d);
+    ta->lat_pending = false;
+    quants_add(ta->lat, NDEF(THREAD_LAT), s);
+    quants_add(am->pr[p->index].lat, NDEF(GROUP_LAT), s);
+    quants_add(am->ss[p->subsystem].lat, NDEF(GROUP_LAT), s);
+    quants_add(am->lat, NDEF(RUN_LAT), s);
+    if (d > am->lat_max)
+        am->lat_max = d;
+}
+
+static void switch_in(struct an_metrics *am, sim_time_t now, const struct ke_cpu *c,
+                      const struct ke_thread *t)
+{
+    struct thread_acc *ta = thread_slot(am, t);
+    if (!ta)
+        return;
+    ta->runnable = true;
+    sim_time_t waited = close_interval(&ta->is_ready, ta->ready_since, now, &ta->ready);
+    if (waited > am->starvation_max)
+        am->starvation_max = waited;
+    if (ta->lat_pending)
+        latency_sample(am, ta, now);
+    if (ta->running) /* switched to itself: the same Running interval goes on */
+        return;
+    ta->switches++;
+    if (ta->last_cpu >= 0 && ta->last_cpu != c->number)
+        am->migrations++;
+    ta->last_cpu = c->number;
+    ta->running = true;
+    ta->run_since = now;
+}
+
+static void on_context_switch(void *ctx, sim_time_t now, const struct ke_cpu *c,
+                              const struct ke_thread *prev, const struct ke_thread *next)
+{
+    struct an_metrics *am = ctx;
+    if ((unsigned)c->number < KE_MAX_CPUS) {
+        struct cpu_acc *ca = &am->cpu[c->number];
+        if (!next)
+            close_interval(&ca->on, ca->since, now, &ca->busy);
+        else if (!ca->on) {
+            ca->on = true;
+            ca->since = now;
+        }
+    }
+    if (prev && prev != next) {
+        struct thread_acc *ta = thread_slot(am, prev);
+        if (ta)
+            close_interval(&ta->running, ta->run_since, now, &ta->cpu);
+    }
+    if (next && next != prev)
+        am->switches++;
+    if (next)
+        switch_in(am, now, c, next);
+}
+
+static void on_wait_begin(void *ctx, sim_time_t now, const struct ke_thread *t, enum ke_wait_reason why)
+{
+    (void)why;
+    struct thread_acc *ta = thread_slot(ctx, t);
+    if (ta && !ta->waiting) {
+        ta->waiting = true;
+        ta->wait_since = now;
+    }
+}
+
+static void on_wait_end(void *ctx, sim_time_t now, const struct ke_thread *t)
+{
+    struct thread_acc *ta = thread_slot(ctx, t);
+    if (ta)
+        close_interval(&ta->waiting, ta->wait_since, now, &ta->wait);
+}
+
+/* ===== life cycle ======================================================= */
+
+struct an_metrics *an_metrics_new(void)
+{
+    struct an_metrics *am = calloc(1, sizeof *am);
+    if (!am)
+        return NULL;
+    for (int q = 0; q < NQ; q++) {
+        am->tmpl[q] = gsl_rstat_quantile_alloc(QUANTILE_P[q]);
+        if (!am->tmpl[q]) {
+            an_metrics_free(am);
+            return NULL;
+        }
+    }
+    quants_init(am, am->lat, RUN_LAT, NDEF(RUN_LAT));
+    quants_init(am, am->resp, RESPONSE, NDEF(RESPONSE));
+    for (int s = 0; s < PS_SUBSYSTEM_COUNT; s++)
+        quants_init(am, am->ss[s].lat, GROUP_LAT, NDEF(GROUP_LAT));
+    am->probe = (struct ke_probe){
+        .ctx = am,
+        .process_create = on_process_create,
+        .process_exit = on_process_exit,
+        .thread_create = on_thread_create,
+        .ready = on_ready,
+        .context_switch = on_context_switch,
+        .wait_begin = on_wait_begin,
+        .wait_end = on_wait_end,
+    };
+    return am;
+}
+
+void an_metrics_free(struct an_metrics *am)
+{
+    if (!am)
+        return;
+    for (int q = 0; q < NQ; q++)
+        gsl_rstat_quantile_free(am->tmpl[q]);
+    free(am->th);
+    free(am->pr);
+    free(am);
+}
+
+const struct ke_probe *an_metrics_probe(struct an_metrics *am) { return &am->probe; }
+
+/* ===== end of run ======================================================= */
+
+static void close_all(struct an_metrics *am, sim_time_t end)
+{
+    for (size_t i = 0; i < am->nth; i++) {
+        struct thread_acc *ta = &am->th[i];
+        if (!ta->t)
+            continue;
+        close_interval(&ta->running, ta->run_since, end, &ta->cpu);
+        sim_time_t waited = close_interval(&ta->is_ready, ta->ready_since, end, &ta->ready);
+        if (waited > am->starvation_max)
+            am->starvation_max = waited;
+        close_interval(&ta->waiting, ta->wait_since, end, &ta->wait);
+    }
+    for (int c = 0; c < KE_MAX_CPUS; c++)
+        close_interval(&am->cpu[c].on, am->cpu[c].since, end, &am->cpu[c].busy);
+}
+
+/* Per-process and per-subsystem CPU time and fairness, from the threads;
+ * recomputed from scratch so a second finish does not double them. */
+static void aggregate(struct an_metrics *am)
+{
+    memset(&am->jain, 0, sizeof am->jain);
+    for (int s = 0; s < PS_SUBSYSTEM_COUNT; s++) {
+        am->ss[s].cpu = 0;
+        memset(&am->ss[s].jain, 0, sizeof am->ss[s].jain);
+    }
+    for (size_t i = 0; i < am->npr; i++)
+        am->pr[i].cpu = 0;
+    for (size_t i = 0; i < am->nth; i++) {
+        const struct thread_acc *ta = &am->th[i];
+        if (!ta->t)
+            continue;
+        const struct ps_process *p = ta->t->process;
+        struct subsystem_acc *ss = &am->ss[p->subsystem];
+        am->pr[p->index].cpu += ta->cpu;
+        ss->cpu += ta->cpu;
+        if (!ta->runnable)
+            continue;
+        sim_time_t wanted = ta->cpu + ta->ready;
+        double x = wanted > 0 ? (double)ta->cpu / (double)wanted : 1.0;
+        jain_add(&ss->jain, x);
+        jain_add(&am->jain, x);
+    }
+}
+
+/* Rows of one entity go through an emitter; errors are sticky. */
+struct emit {
+    struct an_result *out;
+    enum an_scope scope;
+    const char *entity;
+    int err;
+};
+
+static void put(struct emit *e, const char *name, double value)
+{
+    if (an_result_add(e->out, e->scope, e->entity, name, value) != 0)
+        e->err = -1;
+}
+
+static void put_quants(struct emit *e, quant *ws, const struct qdef *defs, size_t k)
+{
+    for (size_t i = 0; i < k; i++)
+        put(e, defs[i].name, quant_value(&ws[i]));
+}
+
+static void emit_run(struct an_metrics *am, struct emit *e, double capacity)
+{
+    double busy = 0;
+    for (int c = 0; c < KE_MAX_CPUS; c++)
+        busy += sim_time_to_seconds(am->cpu[c].busy);
+    e->scope = AN_SCOPE_RUN;
+    e->entity = "";
+    put(e, "context_switches", (double)am->switches);
+    put(e, "preemptions", (double)am->preemptions);
+    put(e, "migrations", (double)am->migrations);
+    put(e, "utilization", ratio(busy, capacity));
+    put(e, "jain_fairness", jain_value(&am->jain));
+    put_quants(e, am->lat, RUN_LAT, NDEF(RUN_LAT));
+    put(e, "latency_max", sim_time_to_seconds(am->lat_max));
+    put(e, "starvation_max", sim_time_to_seconds(am->starvation_max));
+    put(e, "response_mean", ratio(am->resp_sum, (double)am->completed));
+    put_quants(e, am->resp, RESPONSE, NDEF(RESPONSE));
+    put(e, "processes_completed", (double)am->completed);
+}
+
+static void emit_subsystems(struct an_metrics *am, struct emit *e, double capacity)
+{
+    e->scope = AN_SCOPE_SUBSYSTEM;
+    for (int s = 0; s < PS_SUBSYSTEM_COUNT; s++) {
+        struct subsystem_acc *ss = &am->ss[s];
+        if (ss->nprocesses == 0)
+            continue;
+        e->entity = SUBSYSTEM_NAME[s];
+        put(e, "cpu_time", sim_time_to_seconds(ss->cpu));
+        put(e, "share", ratio(sim_time_to_seconds(ss->cpu), capacity));
+        put(e, "jain_fairness", jain_value(&ss->jain));
+        put_quants(e, ss->lat, GROUP_LAT, NDEF(GROUP_LAT));
+    }
+}
+
+static void emit_processes(struct an_metrics *am, struct emit *e, double capacity)
+{
+    e->scope = AN_SCOPE_PROCESS;
+    for (size_t i = 0; i < am->npr; i++) {
+        struct process_acc *pa = &am->pr[i];
+        if (!pa->p)
+            continue;
+        e->entity = pa->p->entity;
+        put(e, "pid", pa->p->pid);
+        put(e, "cpu_time", sim_time_to_seconds(pa->cpu));
+        put(e, "share", ratio(sim_time_to_seconds(pa->cpu), capacity));
+        put_quants(e, pa->lat, GROUP_LAT, NDEF(GROUP_LAT));
+        if (pa->exited)
+            put(e, "response_time", sim_time_to_seconds(pa->response));
+    }
+}
+
+static void emit_threads(struct an_metrics *am, struct emit *e)
+{
+    e->scope = AN_SCOPE_THREAD;
+    for (size_t i = 0; i < am->nth; i++) {
+        struct thread_acc *ta = &am->th[i];
+        if (!ta->t)
+            continue;
+        e->entity = ta->t->entity;
+        put(e, "tid", ta->t->tid);
+        put(e, "cpu_time", sim_time_to_seconds(ta->cpu));
+        put(e, "ready_time", sim_time_to_seconds(ta->ready));
+        put(e, "wait_time", sim_time_to_seconds(ta->wait));
+        put(e, "switches", (double)ta->switches);
+        put_quants(e, ta->lat, THREAD_LAT, NDEF(THREAD_LAT));
+    }
+}
+
+static void emit_cpus(struct an_metrics *am, struct emit *e, int ncpus, sim_time_t end)
+{
+    char name[16];
+    struct emit ce = {e->out, AN_SCOPE_CPU, name, 0}; /* local: `name` dies here */
+    for (int c = 0; c < ncpus && c < KE_MAX_CPUS; c++) {
+        snprintf(name, sizeof name, "%d", c);
+        put(&ce, "busy_time", sim_time_to_seconds(am->cpu[c].busy));
+        put(&ce, "utilization", ratio(sim_time_to_seconds(am->cpu[c].busy), sim_time_to_seconds(end)));
+    }
+    if (ce.err)
+        e->err = ce.err;
+}
+
+int an_metrics_finish(struct an_metrics *am, sim_time_t end, int ncpus, struct an_result *out)
+{
+    if (am->oom)
+        return -1;
+    close_all(am, end);
+    aggregate(am);
+    double capacity = (double)ncpus * sim_time_to_seconds(end);
+    struct emit e = {out, AN_SCOPE_RUN, "", 0};
+    emit_run(am, &e, capacity);
+    emit_subsystems(am, &e, capacity);
+    emit_processes(am, &e, capacity);
+    emit_threads(am, &e);
+    emit_cpus(am, &e, ncpus, end);
+    return e.err;
+}

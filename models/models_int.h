@@ -1,0 +1,163 @@
+/* models/models_int.h - internals shared by the files of models/ (layer: models).
+ *
+ * The machine object and the ke__/ps__ helpers through which policies and
+ * the Ps code act on it.  Nothing outside models/ (tests excepted) may
+ * include this file.  The dispatcher's invariants D1-D8 and its state
+ * diagram are at the top of models/dispatch.c.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef PSSIM_MODELS_INT_H
+#define PSSIM_MODELS_INT_H
+
+#ifndef MODELS_INTERNAL
+#error "models/models_int.h is private to models/ (define MODELS_INTERNAL)"
+#endif
+
+#include <stdarg.h>
+
+#include "models/models.h"
+#include "models/policy.h"
+
+/* A process spec's instances: created at `start` (count of them), or one
+ * at a time by an arrival process. */
+struct ps_source {
+    struct ke_machine *m;
+    const struct ps_process_spec *spec;
+    struct sim_event ev;
+    int64_t made; /* instances created so far */
+    gsl_rng *rng; /* inter-arrival times; stream "arrivals:<name>" */
+};
+
+/* PID/TID table (R7.2): nonzero multiples of 4, freed IDs reused LIFO. */
+struct ps_ids {
+    uint32_t next;
+    uint32_t *free;
+    uint32_t nfree, cap;
+};
+
+/* Per-processor bookkeeping that the layers above need not see. */
+struct ke_cpu_int {
+    struct ke_thread *left;        /* thread that left since the last switch */
+    enum ke_ready_reason why_out;  /* why a still-runnable current must leave */
+    bool yielded_down;             /* runs a lower thread after a yield (R2.10) */
+};
+
+struct ke_machine {
+    struct sim sim;
+    struct ke_machine_config cfg;
+    const struct ps_workload *wl;
+    const struct ke_policy_ops *policy;
+    void *policy_state;
+    struct ke_run_options opt;
+    const struct ke_probe *probe;
+    unsigned psep_mask;            /* Win32PrioritySeparation (R2.4) */
+
+    int ncpus;
+    uint64_t all_cpus;
+    uint64_t idle_summary;         /* KiIdleSummary: idle, no Standby thread */
+    uint64_t dispatch_pending;     /* processors to reschedule at ke__flush */
+    int current_cpu;               /* processor executing the current event, -1 */
+    struct ke_cpu cpus[KE_MAX_CPUS];
+    struct ke_cpu_int cpu_int[KE_MAX_CPUS];
+    struct sim_event tick;
+
+    struct ps_process **processes;
+    uint32_t nprocesses, pcap;
+    struct ke_thread **threads;
+    uint32_t nthreads, tcap;
+    struct ps_source *sources;
+    int nsources;
+    struct ps_ids ids;
+    uint32_t ideal_seed;           /* per-process ideal-CPU seeds, round robin */
+    int64_t work_left;             /* live threads + unfinished sources */
+
+    bool failed;
+    char error[512];
+};
+
+/* ===== dispatcher core (models/dispatch.c) ============================== */
+
+/* Change a thread's state, asserting the transition is legal (R4.2). */
+void ke__set_state(struct ke_thread *t, enum ke_thread_state to);
+/* t becomes runnable: DeferredReady, probe, then the policy places it. */
+void ke__ready(struct ke_machine *m, struct ke_thread *t, enum ke_ready_reason why);
+/* Make t the Standby thread of c.  `why` says why c's running thread (if
+ * any) will leave: KE_READY_PREEMPTED marks it Preempted (R2.7: requeued at
+ * the head), KE_READY_QUANTUM_END or KE_READY_YIELD send it to the tail. */
+void ke__standby(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t,
+                 enum ke_ready_reason why);
+/* t takes c's Standby slot; the displaced Standby thread is marked
+ * Preempted and placed again through the policy (R4.5b). */
+void ke__displace_standby(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t);
+/* The running thread t leaves its processor for good: Waiting or Terminated. */
+void ke__leave_cpu(struct ke_machine *m, struct ke_thread *t, enum ke_thread_state to);
+/* Apply every pending reschedule (the dispatcher's exit, KiExitDispatcher). */
+void ke__flush(struct ke_machine *m);
+/* Change a thread's current priority, re-queueing it if it is Ready. */
+void ke__set_priority(struct ke_machine *m, struct ke_thread *t, int priority);
+/* Arm or cancel c's exact slice timer (policies without ticks). */
+void ke__arm_slice(struct ke_machine *m, struct ke_cpu *c, sim_time_t at);
+void ke__cancel_slice(struct ke_machine *m, struct ke_cpu *c);
+/* Run-time scenario error: record the message (first one wins) and stop. */
+void ke__error(struct ke_machine *m, const struct ke_src *src, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* --check-invariants (models/invariants.c). */
+void ke__check_invariants(struct ke_machine *m);
+/* Start (or resume) executing t's program on its processor. */
+void ke__start_burst(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t);
+
+static inline sim_time_t ke__now(const struct ke_machine *m) { return m->sim.now; }
+static inline struct ke_cpu *ke__cpu_of(struct ke_machine *m, const struct ke_thread *t)
+{
+    return t->cpu >= 0 ? &m->cpus[t->cpu] : NULL;
+}
+static inline bool ke__affine(const struct ke_thread *t, int cpu)
+{
+    return (t->affinity >> cpu) & 1;
+}
+
+/* ===== ready lists (models/readyq.c, R4.3, R4.4) ======================== */
+
+void ke__readyq_init(struct ke_readyq *q);
+/* Queue t at its current priority; head or tail of that list. */
+void ke__readyq_insert(struct ke_readyq *q, struct ke_thread *t, bool head);
+void ke__readyq_remove(struct ke_readyq *q, struct ke_thread *t);
+/* Highest non-empty priority, or -1 (the ReadySummary's top bit). */
+int ke__readyq_top(const struct ke_readyq *q);
+/* KiSelectReadyThread: head of the highest list >= min_priority, or NULL.
+ * The thread is not removed. */
+struct ke_thread *ke__readyq_peek(const struct ke_readyq *q, int min_priority);
+/* Highest-priority thread (first in list order) whose affinity includes
+ * `cpu`, or NULL.  Not removed. */
+struct ke_thread *ke__readyq_first_for(const struct ke_readyq *q, int cpu);
+
+/* ===== program interpreter (models/interp.c) ============================ */
+
+/* t's CPU burst ended on c: execute its next operations until one needs
+ * CPU time, blocks, yields or exits. */
+void ke__interp_continue(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t);
+void ke__interp_init(struct ke_thread *t);
+
+/* ===== Ps: processes, threads, IDs (models/process.c, models/ps_id.c) ==== */
+
+int ps__ids_alloc(struct ps_ids *ids, uint32_t *out);
+void ps__ids_free(struct ps_ids *ids, uint32_t id);
+void ps__ids_fini(struct ps_ids *ids);
+/* Start the instances and arrival processes of every non-template spec. */
+int ps__sources_start(struct ke_machine *m);
+void ps__sources_fini(struct ke_machine *m);
+/* t has terminated: release it, end its process when it was the last. */
+void ps__thread_exited(struct ke_machine *m, struct ke_thread *t);
+void ps__objects_free(struct ke_machine *m);
+
+/* ===== probes =========================================================== */
+
+#define KE__PROBE(m, cb, ...)                                                \
+    do {                                                                     \
+        const struct ke_probe *p_ = (m)->probe;                              \
+        if (p_ && p_->cb)                                                    \
+            p_->cb(p_->ctx, (m)->sim.now, __VA_ARGS__);                      \
+    } while (0)
+
+#endif

@@ -1,0 +1,215 @@
+/* models/policy_nt.c - the NT 5.2 dispatcher policy, `nt` (layer: models).
+ *
+ * Owns the NT scheduling decisions of NT-SCHEDULER-SPEC sections 2-4 on the
+ * per-processor ready lists of models/readyq.c:
+ *   - placement of a readied thread (KiDeferredReadyThread, R4.5): an idle
+ *     processor first, else the ideal processor, preempting only a strictly
+ *     lower priority;
+ *   - requeueing a displaced thread (KxQueueReadyThread, R2.7: preempted to
+ *     the head, others to the tail);
+ *   - selection (KiSelectReadyThread R4.4) and stealing when about to idle
+ *     (KiFindReadyThread, R4.6);
+ *   - quantum accounting at each clock tick and quantum end (KiQuantumEnd,
+ *     R2.2, R2.6) with decay of boosts toward base;
+ *   - quantum and priority adjustment when a wait ends (R2.8, R3.2);
+ *   - NtYieldExecution (R2.10).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <assert.h>
+
+#define MODELS_INTERNAL
+#include "models/models_int.h"
+
+#define LOW_REALTIME_PRIORITY 16
+#define CLOCK_QUANTUM_DECREMENT 3 /* R2.2 */
+#define WAIT_QUANTUM_DECREMENT 1  /* R2.2, R2.8 */
+
+static void nt_enqueue(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t, bool head)
+{
+    if (t->state != KE_READY) /* a requeued thread is already Ready (flush) */
+        ke__set_state(t, KE_READY);
+    t->cpu = c->number;
+    t->wait_time = m->sim.now; /* R3.7 stamps WaitTime at each queueing */
+    ke__readyq_insert(&c->ready, t, head);
+}
+
+static void nt_dequeue(struct ke_machine *m, struct ke_thread *t)
+{
+    assert(t->state == KE_READY && t->cpu >= 0);
+    ke__readyq_remove(&m->cpus[t->cpu].ready, t);
+}
+
+/* R4.5(a): among the idle processors in `idle` (all in t's affinity). */
+static int pick_idle_cpu(struct ke_machine *m, const struct ke_thread *t, uint64_t idle)
+{
+    if ((idle >> t->ideal_cpu) & 1)
+        return t->ideal_cpu; /* 1. the ideal processor */
+    /* 2. one NUMA node, no SMT in this machine model: nothing to narrow */
+    if (t->last_cpu >= 0 && ((idle >> t->last_cpu) & 1))
+        return t->last_cpu; /* 3. the last processor it ran on ... */
+    if (m->current_cpu >= 0 && ((idle >> m->current_cpu) & 1))
+        return m->current_cpu; /* ... else the current one */
+    return 63 - __builtin_clzll(idle); /* 5. the highest-numbered */
+}
+
+/* KiDeferredReadyThread (R4.5). */
+static void nt_ready(struct ke_machine *m, struct ke_thread *t)
+{
+    uint64_t idle = m->idle_summary & t->affinity;
+    if (idle) {
+        ke__standby(m, &m->cpus[pick_idle_cpu(m, t, idle)], t, KE_READY_REQUEUE);
+        return;
+    }
+    struct ke_cpu *c = &m->cpus[t->ideal_cpu];
+    struct ke_thread *s = c->next;
+    if (s) {
+        if (s->priority < t->priority) {
+            ke__displace_standby(m, c, t);
+            return;
+        }
+    } else {
+        /* A processor whose thread just left and has no successor yet counts as idle. */
+        int running = c->current ? c->current->priority : -1;
+        if (t->priority > running) { /* strictly higher (R4.5) */
+            ke__standby(m, c, t, KE_READY_PREEMPTED);
+            return;
+        }
+    }
+    nt_enqueue(m, c, t, t->preempted);
+}
+
+/* KxQueueReadyThread: a thread leaving c stays on c's lists (R2.6, R2.7). */
+static void nt_requeue(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t)
+{
+    assert(ke__affine(t, c->number)); /* affinity does not change while running */
+    nt_enqueue(m, c, t, t->preempted);
+}
+
+/* KiSelectNextThread + KiFindReadyThread (R4.4, R4.6): the own lists first,
+ * then the first other processor, scanning downward from self-1 and
+ * wrapping, that has a thread allowed here. */
+static struct ke_thread *nt_pick_next(struct ke_machine *m, struct ke_cpu *c)
+{
+    struct ke_thread *t = ke__readyq_peek(&c->ready, 0);
+    for (int k = 1; !t && k < m->ncpus; k++) {
+        struct ke_cpu *o = &m->cpus[(c->number - k + m->ncpus) % m->ncpus];
+        if (o->ready.count)
+            t = ke__readyq_first_for(&o->ready, c->number);
+    }
+    if (t)
+        nt_dequeue(m, t);
+    return t;
+}
+
+/* KiComputeNewPriority: decay by `adjustment` below the boosted priority,
+ * never under base; real-time priorities do not move (R1.6, R2.6). */
+static int compute_new_priority(const struct ke_thread *t, int adjustment)
+{
+    if (t->priority >= LOW_REALTIME_PRIORITY)
+        return t->priority;
+    int p = t->priority - t->priority_decrement - adjustment;
+    return p < t->base_priority ? t->base_priority : p;
+}
+
+static void decay(struct ke_machine *m, struct ke_thread *t, int adjustment)
+{
+    int p = compute_new_priority(t, adjustment);
+    if (t->priority < LOW_REALTIME_PRIORITY)
+        t->priority_decrement = 0;
+    ke__set_priority(m, t, p);
+}
+
+/* KiQuantumEnd (R2.6). */
+static void quantum_end(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t)
+{
+    KE__PROBE(m, quantum_end, c, t);
+    t->quantum = t->quantum_reset;
+    decay(m, t, 1);
+    if (c->next) { /* a Standby thread is already chosen: t goes to the tail */
+        t->preempted = false;
+        m->cpu_int[c->number].why_out = KE_READY_QUANTUM_END;
+        return;
+    }
+    struct ke_thread *n = ke__readyq_peek(&c->ready, t->priority);
+    if (n) {
+        nt_dequeue(m, n);
+        ke__standby(m, c, n, KE_READY_QUANTUM_END);
+    }
+}
+
+static void nt_tick(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t)
+{
+    t->quantum -= CLOCK_QUANTUM_DECREMENT; /* R2.2: however long it ran in this tick */
+    if (t->quantum <= 0)
+        quantum_end(m, c, t);
+}
+
+/* The AdjustUnwait part of KiDeferredReadyThread: quantum first (R2.8),
+ * then the unwait boost relative to base (R3.1, R3.2). */
+static void nt_unwait(struct ke_machine *m, struct ke_thread *t, int increment)
+{
+    if (t->priority >= LOW_REALTIME_PRIORITY) {
+        t->quantum = t->quantum_reset;
+        return;
+    }
+    if (t->base_priority >= LOW_REALTIME_PRIORITY - 2) {
+        t->quantum = t->quantum_reset;
+    } else {
+        if (t->priority_decrement == 0 && increment > 0)
+            t->quantum = t->quantum_reset;
+        t->quantum -= WAIT_QUANTUM_DECREMENT;
+        if (t->quantum <= 0) {
+            t->quantum = t->quantum_reset;
+            decay(m, t, 1);
+        }
+    }
+    if (t->priority_decrement != 0)
+        return;
+    int fg = t->process->foreground ? (int)(m->psep_mask & 3) : 0;
+    if (fg == 3)
+        fg = 2;
+    int boosted = t->base_priority + increment + fg;
+    if (boosted > t->priority) {
+        if (boosted >= LOW_REALTIME_PRIORITY)
+            boosted = LOW_REALTIME_PRIORITY - 1;
+        int share = boosted - t->base_priority;
+        t->priority_decrement = fg < share ? fg : share; /* the foreground share decays first */
+        ke__set_priority(m, t, boosted);
+    }
+}
+
+/* NtYieldExecution (R2.10): any ready thread of this processor, even a lower one. */
+static bool nt_yield(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t)
+{
+    if (c->next)
+        return false;
+    struct ke_thread *n = ke__readyq_peek(&c->ready, 1);
+    if (!n)
+        return false; /* STATUS_NO_YIELD_PERFORMED */
+    nt_dequeue(m, n);
+    t->quantum = t->quantum_reset;
+    decay(m, t, 1);
+    ke__standby(m, c, n, KE_READY_YIELD);
+    return true;
+}
+
+static void nt_thread_init(struct ke_machine *m, struct ke_thread *t)
+{
+    (void)m;
+    t->quantum = t->quantum_reset;
+    t->priority_decrement = 0;
+}
+
+const struct ke_policy_ops nt_policy = {
+    .name = "nt",
+    .summary = "Windows NT 5.2 dispatcher: 32 levels, quanta, boosts, per-CPU ready lists",
+    .thread_init = nt_thread_init,
+    .ready = nt_ready,
+    .requeue = nt_requeue,
+    .pick_next = nt_pick_next,
+    .dequeue = nt_dequeue,
+    .tick = nt_tick,
+    .unwait = nt_unwait,
+    .yield = nt_yield,
+};

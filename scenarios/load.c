@@ -1,0 +1,206 @@
+/* scenarios/load.c - scn_load: a scenario file into a ps_workload (layer: scenarios).
+ *
+ * Owns the loader's life cycle (read, hash, parse, apply `--set`, convert,
+ * report, free) and the conversion of the top level and of `machine:`.
+ * Processes and threads are converted by process.c, programs by ops.c.
+ *
+ * The machine is converted before the processes whatever the order of the
+ * keys in the file, because affinities are checked against machine.cpus.
+ * Every default is the one of ps_workload_init() (models/workload.c) or of
+ * scn_scenario (seed 1, duration 10 s): nothing is defaulted twice.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#define SCENARIOS_INTERNAL
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenarios/scenarios_int.h"
+
+enum { S_NAME, S_SEED, S_DURATION, S_MACHINE, S_PROCESSES, S_RESOURCES, S_DRIVERS, S_N };
+static const struct scn__key top_keys[S_N] = {
+    [S_NAME] = {"name", 0},
+    [S_SEED] = {"seed", 0},
+    [S_DURATION] = {"duration", 0},
+    [S_MACHINE] = {"machine", 0},
+    [S_PROCESSES] = {"processes", SCN__REQUIRED},
+    [S_RESOURCES] = {"resources", SCN__RESERVED},
+    [S_DRIVERS] = {"drivers", SCN__RESERVED},
+};
+static const struct scn__section top_section = SCN__SECTION("scenario", top_keys);
+
+enum { M_CPUS, M_POLICY, M_CLOCK_TICK, M_QUANTUM, M_SEPARATION, M_COSTS, M_TOPOLOGY, M_N };
+static const struct scn__key machine_keys[M_N] = {
+    [M_CPUS] = {"cpus", 0},
+    [M_POLICY] = {"policy", 0},
+    [M_CLOCK_TICK] = {"clock_tick", 0},
+    [M_QUANTUM] = {"quantum", 0},
+    [M_SEPARATION] = {"priority_separation", 0},
+    [M_COSTS] = {"costs", 0},
+    [M_TOPOLOGY] = {"topology", SCN__RESERVED},
+};
+static const struct scn__section machine_section = SCN__SECTION("machine", machine_keys);
+
+enum { C_CONTEXT_SWITCH, C_PROCESS_CREATE, C_THREAD_CREATE, C_SYSCALL, C_N };
+static const struct scn__key cost_keys[C_N] = {
+    [C_CONTEXT_SWITCH] = {"context_switch", 0},
+    [C_PROCESS_CREATE] = {"process_create", SCN__RESERVED},
+    [C_THREAD_CREATE] = {"thread_create", SCN__RESERVED},
+    [C_SYSCALL] = {"syscall", SCN__RESERVED},
+};
+static const struct scn__section cost_section = SCN__SECTION("machine.costs", cost_keys);
+
+enum { Q_UNITS, Q_N };
+static const struct scn__key quantum_keys[Q_N] = {[Q_UNITS] = {"units", SCN__REQUIRED}};
+static const struct scn__section quantum_section = SCN__SECTION("quantum", quantum_keys);
+
+/* ===== machine ========================================================== */
+
+static void policy(struct scn__ctx *c, const struct scn__field *f, struct ke_machine_config *m)
+{
+    const char *names[32]; /* the registry's names, for the "expected" list */
+    int n = 0, i;
+    while (n < 32 && (names[n] = ke_policy_name(n)))
+        n++;
+    if (f->val && scn__enum(c, f, names, n, NULL, &i) == 0 && ke_policy_exists(names[i]))
+        snprintf(m->policy, sizeof m->policy, "%s", names[i]);
+}
+
+/* client | server | {units: N} */
+static void quantum(struct scn__ctx *c, const struct scn__field *f, struct ke_machine_config *m)
+{
+    static const char *const presets[] = {[KE_QUANTUM_CLIENT] = "client",
+                                          [KE_QUANTUM_SERVER] = "server"};
+    struct scn__field q[Q_N];
+    int i;
+    if (!f->val)
+        return;
+    if (f->val->type == YAML_MAPPING_NODE) {
+        if (scn__fields(c, f->val, f->name, &quantum_section, q) == 0 && q[Q_UNITS].val &&
+            scn__int(c, &q[Q_UNITS], 1, 127, &m->quantum_units) == 0)
+            m->quantum = KE_QUANTUM_UNITS;
+    } else if (scn__enum(c, f, presets, 2, "{units: N}", &i) == 0) {
+        m->quantum = (enum ke_quantum_preset)i;
+    }
+}
+
+static void costs(struct scn__ctx *c, const struct scn__field *f, struct ke_machine_config *m)
+{
+    struct scn__field k[C_N];
+    if (f->val && scn__fields(c, f->val, f->name, &cost_section, k) == 0)
+        scn__duration(c, &k[C_CONTEXT_SWITCH], false, &m->context_switch);
+}
+
+static void machine(struct scn__ctx *c, const struct scn__field *f, struct ke_machine_config *m)
+{
+    struct scn__field k[M_N];
+    if (!f->val)
+        return;
+    c->cpus = 0; /* unknown until proven valid: affinities then check what they can */
+    if (scn__fields(c, f->val, f->name, &machine_section, k) < 0)
+        return;
+    if (scn__int(c, &k[M_CPUS], 1, KE_MAX_CPUS, &m->cpus) == 0)
+        c->cpus = m->cpus;
+    policy(c, &k[M_POLICY], m);
+    scn__duration(c, &k[M_CLOCK_TICK], true, &m->clock_tick);
+    quantum(c, &k[M_QUANTUM], m);
+    scn__int(c, &k[M_SEPARATION], 0, 2, &m->priority_separation);
+    costs(c, &k[M_COSTS], m);
+}
+
+/* ===== top level ======================================================== */
+
+static void convert(struct scn__ctx *c, struct scn_scenario *out)
+{
+    struct scn__field f[S_N];
+    char *name = NULL;
+    if (scn__fields(c, yaml_document_get_root_node(&c->doc), "scenario", &top_section, f) < 0)
+        return;
+    if (scn__text(c, &f[S_NAME], &name) == 0 && name) {
+        free(out->name);
+        out->name = name;
+    }
+    scn__uint(c, &f[S_SEED], 0, UINT64_MAX, &out->seed);
+    scn__duration(c, &f[S_DURATION], true, &out->duration);
+    machine(c, &f[S_MACHINE], &out->wl.machine);
+    scn__processes(c, &f[S_PROCESSES], &out->wl);
+}
+
+/* FNV-1a 64 of the file, then of each override as "key=value\n": a run's
+ * scenario is identified by what was actually simulated. */
+static void hash(const struct scn__ctx *c, struct scn_scenario *out)
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    const uint64_t prime = UINT64_C(0x100000001b3);
+    for (size_t i = 0; i < c->len; i++)
+        h = (h ^ c->text[i]) * prime;
+    for (size_t k = 0; k < c->nov; k++) {
+        const char *parts[] = {c->ov[k].key, "=", c->ov[k].value, "\n"};
+        for (int p = 0; p < 4; p++)
+            for (const char *s = parts[p]; *s; s++)
+                h = (h ^ (unsigned char)*s) * prime;
+    }
+    snprintf(out->hash, sizeof out->hash, "%016" PRIx64, h);
+}
+
+/* Path, base directory (for empirical(file.csv)) and the default name: the
+ * file name without its extension. */
+static int setup(struct scn__ctx *c, struct scn_scenario *out, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    const char *dot = strrchr(base, '.');
+    out->path = strdup(path);
+    out->name = strndup(base, dot && dot != base ? (size_t)(dot - base) : strlen(base));
+    c->basedir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    if (!out->path || !out->name || !c->basedir) {
+        scn__oom(c);
+        return -1;
+    }
+    c->path = out->path; /* ke_src.file of every spec points into the scenario */
+    return 0;
+}
+
+int scn_load(const char *path, const struct scn_override *ov, size_t nov,
+             struct scn_scenario *out, FILE *errfp)
+{
+    struct scn__ctx c;
+    memset(&c, 0, sizeof c);
+    memset(out, 0, sizeof *out);
+    c.path = path;
+    c.errfp = errfp;
+    c.ov = ov;
+    c.nov = nov;
+    ps_workload_init(&out->wl);
+    out->seed = 1;
+    out->duration = 10 * SIM_S;
+    c.cpus = out->wl.machine.cpus;
+    if (setup(&c, out, path) == 0 && scn__read_file(&c) == 0) {
+        hash(&c, out);
+        if (scn__parse(&c) == 0) {
+            scn__apply_overrides(&c);
+            convert(&c, out);
+        }
+    }
+    size_t errors = scn__flush(&c);
+    if (c.have_doc)
+        yaml_document_delete(&c.doc);
+    free(c.text);
+    free(c.basedir);
+    free(c.ov_first);
+    free(c.ov_last);
+    if (errors) {
+        scn_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+void scn_free(struct scn_scenario *s)
+{
+    ps_workload_free(&s->wl);
+    free(s->path);
+    free(s->name);
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,176 @@
+/* scenarios/scenarios_int.h - internals shared by the scenario loader's files (layer: scenarios).
+ *
+ * The loader is split by concern: yaml_tree.c (reading, YAML parsing, error
+ * collection, node helpers and the table-driven key check), values.c (typed
+ * scalars: integers, durations, names, CPU sets, ...), override.c (`--set`
+ * applied to the document tree), load.c (scn_load, top level and machine),
+ * process.c (processes and threads) and ops.c (thread programs).
+ *
+ * Error model: every problem is recorded with its position (scn__error*) and
+ * conversion goes on, so one run reports every independent mistake.  The
+ * messages are sorted by position and at most SCN__MAX_PRINTED of them are
+ * printed when the load ends; any message makes the whole load fail.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef PSSIM_SCENARIOS_INT_H
+#define PSSIM_SCENARIOS_INT_H
+
+#ifndef SCENARIOS_INTERNAL
+#error "scenarios/scenarios_int.h is private to scenarios/"
+#endif
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <yaml.h>
+
+#include "scenarios/scenarios.h"
+
+#define SCN__MAX_PRINTED 20
+/* Collected beyond the printed ones so that sorting can still surface the
+ * earliest errors; past this the converters stop early. */
+#define SCN__MAX_COLLECTED 100
+/* Anchors and aliases can multiply a small file into a huge program (an
+ * alias "bomb"): bound the operations of the whole scenario. */
+#define SCN__MAX_OPS 100000
+/* Bound on nesting when copying an override value (an anchor may refer to
+ * itself, which would otherwise recurse forever). */
+#define SCN__MAX_DEPTH 64
+
+struct scn__diag {
+    int line, col; /* 0 for messages without a file position (they sort first) */
+    size_t seq;    /* keeps equal positions in the order they were found */
+    char *text;    /* the whole line, without '\n' */
+};
+
+struct scn__ctx {
+    const char *path;          /* the scenario's path: messages, ke_src.file */
+    char *basedir;             /* its directory, for empirical(file.csv) */
+    FILE *errfp;
+    unsigned char *text;       /* the file's bytes */
+    size_t len;
+    yaml_document_t doc;
+    bool have_doc;
+    const struct scn_override *ov;
+    size_t nov;
+    int *ov_first, *ov_last;   /* node ids [first, last) each override added */
+    struct scn__diag *diags;
+    size_t ndiags, cap;
+    bool oom;
+    int cpus;                  /* machine.cpus when valid, 0 when in error */
+    long ops;                  /* program operations converted so far */
+};
+
+/* ---- errors (yaml_tree.c) ---- */
+
+/* An error about node `n`.  `offset` >= 0 is a character offset inside the
+ * scalar's text (added to its column); -1 means the node itself.  A node that
+ * came from a `--set` value is reported as "--set KEY=VALUE: error: ...". */
+void scn__error(struct scn__ctx *c, const yaml_node_t *n, int offset, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void scn__error_mark(struct scn__ctx *c, yaml_mark_t m, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* "HEAD: error: MESSAGE", for errors without a position in the file. */
+void scn__error_head(struct scn__ctx *c, const char *head, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void scn__oom(struct scn__ctx *c);
+/* True once enough errors are collected (or memory ran out): stop converting. */
+bool scn__enough(const struct scn__ctx *c);
+/* Sort, print at most SCN__MAX_PRINTED lines, free them; returns how many
+ * errors there were. */
+size_t scn__flush(struct scn__ctx *c);
+/* "--set KEY=VALUE" with control characters escaped, for message heads. */
+void scn__override_head(const struct scn_override *o, char *buf, size_t size);
+
+/* ---- reading and parsing (yaml_tree.c) ---- */
+
+int scn__read_file(struct scn__ctx *c);
+/* Parse c->text into c->doc; the root must be a mapping.  0 or -1. */
+int scn__parse(struct scn__ctx *c);
+/* Message and position of a libyaml failure; `text` is the parsed input
+ * (reader errors carry only a byte offset into it).  True when the failure
+ * is running out of memory (then there is no position). */
+bool scn__yaml_problem(const yaml_parser_t *p, const unsigned char *text, size_t len,
+                       char *msg, size_t size, yaml_mark_t *mark);
+
+/* ---- nodes (yaml_tree.c) ---- */
+
+yaml_node_t *scn__node(struct scn__ctx *c, int id);
+int scn__node_id(struct scn__ctx *c, const yaml_node_t *n);
+/* The text of a scalar, NULL for anything else. */
+const char *scn__scalar(const yaml_node_t *n);
+bool scn__is_null(const yaml_node_t *n); /* absent, empty, ~ or null */
+/* "a mapping", "a list", "nothing" or the quoted scalar, for "got ..." */
+void scn__describe(const yaml_node_t *n, char *buf, size_t size);
+/* `s` shortened to fit `size` ("..." marks a cut) and with control
+ * characters escaped, so that a message stays one line. */
+void scn__sanitize(const char *s, char *buf, size_t size);
+void scn__src(const struct scn__ctx *c, const yaml_node_t *n, struct ke_src *src);
+
+/* ---- table-driven keys (yaml_tree.c) ---- */
+
+enum { SCN__REQUIRED = 1, SCN__RESERVED = 2 /* planned: "not supported yet" */ };
+
+struct scn__key {
+    const char *name;
+    unsigned flags;
+};
+
+struct scn__section {
+    const char *where; /* "machine", "process", ... in messages */
+    const struct scn__key *keys;
+    int nkeys;
+};
+
+#define SCN__SECTION(where, keys) {(where), (keys), (int)(sizeof(keys) / sizeof((keys)[0]))}
+
+/* A key of a mapping: `val` NULL when absent.  `name` is the table's name (or
+ * a label such as "affinity[2]" for a list item), used in messages. */
+struct scn__field {
+    const yaml_node_t *key, *val;
+    const char *name;
+};
+
+/* Check mapping `map` against `s`: reports a non-mapping (as the value of
+ * `what`), non-scalar, unknown, reserved, duplicate and missing required
+ * keys; fills f[0..s->nkeys).  0, or -1 if `map` is not a mapping. */
+int scn__fields(struct scn__ctx *c, const yaml_node_t *map, const char *what,
+                const struct scn__section *s, struct scn__field *f);
+/* Report "expected EXPECTED for 'NAME', got ...". */
+void scn__type_error(struct scn__ctx *c, const struct scn__field *f, const char *expected);
+
+/* ---- typed values (values.c) ----
+ * Each converts f->val when present and returns 0, leaves `out` alone and
+ * returns 0 when the key is absent, or reports and returns -1. */
+
+int scn__uint(struct scn__ctx *c, const struct scn__field *f, uint64_t min, uint64_t max,
+              uint64_t *out);
+int scn__int(struct scn__ctx *c, const struct scn__field *f, int min, int max, int *out);
+/* N >= 1 or `forever` (KE_LOOP_FOREVER). */
+int scn__count(struct scn__ctx *c, const struct scn__field *f, int64_t *out);
+int scn__bool(struct scn__ctx *c, const struct scn__field *f, bool *out);
+/* One of names[0..n); `more` (may be NULL) completes the expected list. */
+int scn__enum(struct scn__ctx *c, const struct scn__field *f, const char *const *names, int n,
+              const char *more, int *out);
+/* A duration with unit; `positive` refuses 0 (negative ones always fail). */
+int scn__duration(struct scn__ctx *c, const struct scn__field *f, bool positive,
+                  sim_time_t *out);
+int scn__dist(struct scn__ctx *c, const struct scn__field *f, struct sim_dist *out);
+/* A name for entities: letters, digits, '_', '-', '.'; *out is malloc'd. */
+int scn__name(struct scn__ctx *c, const struct scn__field *f, char **out);
+/* Any non-empty one-line text; *out is malloc'd. */
+int scn__text(struct scn__ctx *c, const struct scn__field *f, char **out);
+/* A CPU set within the machine's processors. */
+int scn__cpuset(struct scn__ctx *c, const struct scn__field *f, uint64_t *out);
+/* "0-1,4" */
+void scn__cpuset_text(uint64_t mask, char *buf, size_t size);
+
+/* ---- conversion (process.c, ops.c, override.c) ---- */
+
+int scn__processes(struct scn__ctx *c, const struct scn__field *f, struct ps_workload *wl);
+/* Append the operations of list f->val to `p`; `depth` = enclosing blocks. */
+int scn__program(struct scn__ctx *c, const struct scn__field *f, struct ke_program *p,
+                 int depth);
+void scn__apply_overrides(struct scn__ctx *c);
+
+#endif

@@ -1,0 +1,815 @@
+/* tests/check_scn_load.c - tests of the scenario loader (layer: tests).
+ *
+ * Pins what scn_load() makes of a scenario: every field of a full scenario
+ * (tests/data/scenarios/full.yaml) and of a minimal one (the defaults),
+ * `--set` overrides, the hash, and the exact first error line of each file of
+ * the bad-input corpus tests/data/bad/NAME.yaml, stored in NAME.err without
+ * the file's path (":LINE:COL: error: MESSAGE"; a line ending in "..." is
+ * compared as a prefix, for lists that grow, such as the known policies).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scenarios/scenarios.h"
+#include "tests/check.h"
+
+/* ===== helpers ========================================================== */
+
+static void data_path(char *buf, size_t size, const char *rel)
+{
+    snprintf(buf, size, "%s/%s", pssim_test_data_dir(), rel);
+}
+
+/* scn_load with its error output captured in *err (malloc'd, never NULL). */
+static int load(const char *path, const struct scn_override *ov, size_t nov,
+                struct scn_scenario *s, char **err)
+{
+    size_t len;
+    FILE *fp = open_memstream(err, &len);
+    ck_assert_ptr_nonnull(fp);
+    int rc = scn_load(path, ov, nov, s, fp);
+    fclose(fp);
+    return rc;
+}
+
+/* Load tests/data/REL, which must succeed. */
+static void load_ok(const char *rel, const struct scn_override *ov, size_t nov,
+                    struct scn_scenario *s)
+{
+    char path[4096], *err;
+    data_path(path, sizeof path, rel);
+    int rc = load(path, ov, nov, s, &err);
+    ck_assert_msg(rc == 0, "%s failed:\n%s", rel, err);
+    ck_assert_str_eq(err, "");
+    free(err);
+}
+
+/* Load tests/data/REL, which must fail; returns the captured errors. */
+static char *load_data_fails(const char *rel, const struct scn_override *ov, size_t nov)
+{
+    char path[4096], *err;
+    struct scn_scenario s;
+    data_path(path, sizeof path, rel);
+    ck_assert_int_eq(load(path, ov, nov, &s, &err), -1);
+    return err;
+}
+
+/* A scenario written to a fresh directory, for inline test cases. */
+struct tmp_scenario {
+    char dir[64], path[128];
+};
+
+static void tmp_write(struct tmp_scenario *t, const char *text)
+{
+    strcpy(t->dir, "/tmp/pssim-scn-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(t->dir));
+    snprintf(t->path, sizeof t->path, "%s/t.yaml", t->dir);
+    FILE *f = fopen(t->path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void tmp_remove(struct tmp_scenario *t)
+{
+    unlink(t->path);
+    rmdir(t->dir);
+}
+
+/* Load `text`, which must succeed. */
+static void load_text_ok(const char *text, struct scn_scenario *s)
+{
+    struct tmp_scenario t;
+    char *err;
+    tmp_write(&t, text);
+    int rc = load(t.path, NULL, 0, s, &err);
+    tmp_remove(&t);
+    ck_assert_msg(rc == 0, "%s", err);
+    free(err);
+}
+
+/* Load `text`, which must fail; returns the captured errors (free them). */
+static char *load_text_fails(const char *text, const struct scn_override *ov, size_t nov)
+{
+    struct tmp_scenario t;
+    struct scn_scenario s;
+    char *err;
+    tmp_write(&t, text);
+    ck_assert_int_eq(load(t.path, ov, nov, &s, &err), -1);
+    tmp_remove(&t);
+    return err;
+}
+
+static int count_lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+static const struct ke_op *op(const struct scn_scenario *s, int p, int t, int i)
+{
+    return &s->wl.processes[p].threads[t].program.ops[i];
+}
+
+/* ===== the full scenario ================================================ */
+
+START_TEST(test_load_full_header)
+{
+    struct scn_scenario s;
+    load_ok("scenarios/full.yaml", NULL, 0, &s);
+    ck_assert_str_eq(s.name, "full-scenario");
+    ck_assert_uint_eq(s.seed, UINT64_MAX);
+    ck_assert_int_eq(s.duration, 2500 * SIM_MS);
+    ck_assert_uint_eq(strlen(s.hash), 16);
+    ck_assert_uint_eq(strspn(s.hash, "0123456789abcdef"), 16);
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_full_machine)
+{
+    struct scn_scenario s;
+    load_ok("scenarios/full.yaml", NULL, 0, &s);
+    const struct ke_machine_config *m = &s.wl.machine;
+    ck_assert_int_eq(m->cpus, 8);
+    ck_assert_str_eq(m->policy, "fifo");
+    ck_assert_int_eq(m->clock_tick, 10 * SIM_MS);
+    ck_assert_int_eq(m->quantum, KE_QUANTUM_UNITS);
+    ck_assert_int_eq(m->quantum_units, 9);
+    ck_assert_int_eq(m->priority_separation, 1);
+    ck_assert_int_eq(m->context_switch, 2 * SIM_US);
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_full_processes)
+{
+    struct scn_scenario s;
+    load_ok("scenarios/full.yaml", NULL, 0, &s);
+    ck_assert_int_eq(s.wl.nprocesses, 3);
+    const struct ps_process_spec *e = &s.wl.processes[0], *b = &s.wl.processes[1],
+                                 *g = &s.wl.processes[2];
+    ck_assert_str_eq(e->name, "explorer");
+    ck_assert_int_eq(e->subsystem, PS_SUBSYSTEM_WIN32);
+    ck_assert_int_eq(e->priority_class, PS_CLASS_HIGH);
+    ck_assert(e->foreground && !e->is_template && !e->has_arrivals);
+    ck_assert_int_eq(e->count, 1);
+    ck_assert_int_eq(e->start, SIM_MS);
+    ck_assert_uint_eq(e->affinity, 0xF);
+    ck_assert_int_eq(e->nthreads, 2);
+    ck_assert_str_eq(b->name, "bash.sh_1");
+    ck_assert_int_eq(b->subsystem, PS_SUBSYSTEM_WSL);
+    ck_assert_int_eq(b->priority_class, PS_CLASS_REALTIME);
+    ck_assert(b->has_arrivals && !b->foreground);
+    ck_assert_int_eq(b->arrival_every.kind, SIM_DIST_EXP);
+    ck_assert_double_eq(b->arrival_every.a, 50e6);
+    ck_assert_int_eq(b->arrival_count, 64);
+    ck_assert_uint_eq(b->affinity, 0xE5); /* 0,2,5-7 */
+    ck_assert_str_eq(g->name, "gcc");
+    ck_assert(g->is_template);
+    ck_assert_int_eq(g->count, 2);
+    ck_assert_uint_eq(g->affinity, 0);
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_full_threads)
+{
+    struct scn_scenario s;
+    load_ok("scenarios/full.yaml", NULL, 0, &s);
+    static const struct {
+        int p, t;
+        const char *name;
+        int count;
+        bool absolute;
+        int priority;
+        uint64_t affinity;
+    } want[] = {
+        {0, 0, "ui", 1, false, KE_REL_ABOVE_NORMAL, 0xA}, /* [1, 3] */
+        {0, 1, "t1", 3, true, 15, 0},                     /* unnamed, index 1 */
+        {1, 0, "t0", 1, false, 3, 0},                     /* realtime "+3" */
+        {1, 1, "t1", 1, false, -7, 0x20},
+        {2, 0, "main", 1, false, KE_REL_TIME_CRITICAL, 0}, /* a lone unnamed thread */
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const struct ps_thread_spec *t = &s.wl.processes[want[i].p].threads[want[i].t];
+        ck_assert_str_eq(t->name, want[i].name);
+        ck_assert_int_eq(t->count, want[i].count);
+        ck_assert_int_eq(t->priority_absolute, want[i].absolute);
+        ck_assert_int_eq(t->priority, want[i].priority);
+        ck_assert_uint_eq(t->affinity, want[i].affinity);
+    }
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_full_program_ops)
+{
+    struct scn_scenario s;
+    load_ok("scenarios/full.yaml", NULL, 0, &s);
+    static const struct {
+        enum ke_op_kind kind;
+        uint32_t match;
+        int64_t count;
+        enum sim_dist_kind dist;
+        double a;
+        int line, col;
+    } want[] = {
+        {KE_OP_RUN, 0, 0, SIM_DIST_EXP, 2e6, 26, 13},
+        {KE_OP_SLEEP, 0, 0, SIM_DIST_CONST, 5e6, 27, 13},
+        {KE_OP_YIELD, 0, 0, SIM_DIST_CONST, 0, 28, 13},   /* bare word */
+        {KE_OP_YIELD, 0, 0, SIM_DIST_CONST, 0, 29, 13},   /* yield: {} */
+        {KE_OP_YIELD, 0, 0, SIM_DIST_CONST, 0, 30, 13},   /* yield: null */
+        {KE_OP_LOOP, 11, 10, SIM_DIST_CONST, 0, 31, 13},
+        {KE_OP_RUN, 0, 0, SIM_DIST_UNIFORM, 1e6, 34, 19},
+        {KE_OP_PERIODIC, 10, 0, SIM_DIST_CONST, 10e6, 35, 19},
+        {KE_OP_RUN, 0, 0, SIM_DIST_CONST, 1e6, 35, 50},
+        {KE_OP_EXIT, 0, 0, SIM_DIST_CONST, 0, 35, 61},
+        {KE_OP_END, 7, 0, SIM_DIST_CONST, 0, 35, 19},     /* closes the periodic */
+        {KE_OP_END, 5, 0, SIM_DIST_CONST, 0, 31, 13},     /* closes the loop */
+        {KE_OP_EXIT, 0, 0, SIM_DIST_CONST, 0, 36, 13},
+    };
+    const size_t n = sizeof want / sizeof want[0];
+    ck_assert_uint_eq(s.wl.processes[0].threads[0].program.n, n);
+    for (size_t i = 0; i < n; i++) {
+        const struct ke_op *o = op(&s, 0, 0, (int)i);
+        ck_assert_msg(o->kind == want[i].kind, "op %zu: kind %d", i, o->kind);
+        ck_assert_uint_eq(o->match, want[i].match);
+        ck_assert_int_eq(o->count, want[i].count);
+        ck_assert_int_eq(o->dist.kind, want[i].dist);
+        ck_assert_double_eq(o->dist.a, want[i].a);
+        ck_assert_int_eq(o->src.line, want[i].line);
+        ck_assert_int_eq(o->src.col, want[i].col);
+        ck_assert_ptr_eq(o->src.file, s.path);
+    }
+    ck_assert_double_eq(op(&s, 0, 0, 6)->dist.b, 3e6);
+    ck_assert_int_eq(op(&s, 0, 1, 0)->count, KE_LOOP_FOREVER);
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_full_spec_positions)
+{
+    struct scn_scenario s;
+    load_ok("scenarios/full.yaml", NULL, 0, &s);
+    const struct ps_process_spec *e = &s.wl.processes[0];
+    ck_assert_ptr_eq(e->src.file, s.path);
+    ck_assert_int_eq(e->src.line, 15);
+    ck_assert_int_eq(e->src.col, 5);
+    ck_assert_int_eq(e->threads[0].src.line, 22);
+    ck_assert_int_eq(e->threads[0].src.col, 9);
+    ck_assert_int_eq(e->threads[1].src.line, 37);
+    ck_assert_int_eq(s.wl.processes[1].src.line, 40);
+    ck_assert_int_eq(s.wl.processes[2].threads[0].src.line, 58);
+    scn_free(&s);
+}
+END_TEST
+
+/* ===== defaults ========================================================= */
+
+START_TEST(test_load_defaults_machine)
+{
+    struct scn_scenario s;
+    struct ps_workload def;
+    ps_workload_init(&def);
+    load_ok("scenarios/minimal.yaml", NULL, 0, &s);
+    const struct ke_machine_config *m = &s.wl.machine;
+    ck_assert_int_eq(m->cpus, def.machine.cpus);
+    ck_assert_str_eq(m->policy, def.machine.policy);
+    ck_assert_int_eq(m->clock_tick, 15625 * SIM_US);
+    ck_assert_int_eq(m->quantum, KE_QUANTUM_CLIENT);
+    ck_assert_int_eq(m->priority_separation, def.machine.priority_separation);
+    ck_assert_int_eq(m->context_switch, 0);
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_defaults_scenario)
+{
+    struct scn_scenario s;
+    load_ok("scenarios/minimal.yaml", NULL, 0, &s);
+    ck_assert_str_eq(s.name, "minimal"); /* the file name without extension */
+    ck_assert_uint_eq(s.seed, 1);
+    ck_assert_int_eq(s.duration, 10 * SIM_S);
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_defaults_process_and_thread)
+{
+    struct scn_scenario s;
+    load_ok("scenarios/minimal.yaml", NULL, 0, &s);
+    ck_assert_int_eq(s.wl.nprocesses, 1);
+    const struct ps_process_spec *p = &s.wl.processes[0];
+    ck_assert_int_eq(p->subsystem, PS_SUBSYSTEM_WIN32);
+    ck_assert_int_eq(p->priority_class, PS_CLASS_NORMAL);
+    ck_assert(!p->foreground && !p->is_template && !p->has_arrivals);
+    ck_assert_int_eq(p->count, 1);
+    ck_assert_int_eq(p->start, 0);
+    ck_assert_uint_eq(p->affinity, 0);
+    ck_assert_int_eq(p->nthreads, 1);
+    const struct ps_thread_spec *t = &p->threads[0];
+    ck_assert_str_eq(t->name, "main");
+    ck_assert_int_eq(t->count, 1);
+    ck_assert(!t->priority_absolute);
+    ck_assert_int_eq(t->priority, KE_REL_NORMAL);
+    ck_assert_uint_eq(t->affinity, 0);
+    ck_assert_uint_eq(t->program.n, 1);
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_arrivals_default_forever)
+{
+    struct scn_scenario s;
+    load_text_ok("processes:\n"
+                 "  - name: a\n"
+                 "    arrivals: {every: 5ms}\n"
+                 "    threads: [{program: [exit]}]\n",
+                 &s);
+    ck_assert(s.wl.processes[0].has_arrivals);
+    ck_assert_int_eq(s.wl.processes[0].arrival_count, KE_LOOP_FOREVER);
+    scn_free(&s);
+}
+END_TEST
+
+/* ===== hash, files ====================================================== */
+
+static uint64_t fnv(uint64_t h, const void *data, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ ((const unsigned char *)data)[i]) * UINT64_C(0x100000001b3);
+    return h;
+}
+
+START_TEST(test_load_hash_is_fnv1a_of_file_and_overrides)
+{
+    char path[4096], bytes[8192], want[17];
+    data_path(path, sizeof path, "scenarios/minimal.yaml");
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    size_t n = fread(bytes, 1, sizeof bytes, f);
+    fclose(f);
+    uint64_t h = fnv(UINT64_C(0xcbf29ce484222325), bytes, n);
+    h = fnv(h, "seed=7\n", 7);
+    snprintf(want, sizeof want, "%016llx", (unsigned long long)h);
+
+    struct scn_override ov = {"seed", "7"};
+    struct scn_scenario a, b;
+    load_ok("scenarios/minimal.yaml", &ov, 1, &a);
+    load_ok("scenarios/minimal.yaml", NULL, 0, &b);
+    ck_assert_str_eq(a.hash, want);
+    ck_assert_str_ne(a.hash, b.hash);
+    scn_free(&a);
+    scn_free(&b);
+}
+END_TEST
+
+START_TEST(test_load_empirical_relative_to_scenario)
+{
+    struct scn_scenario s;
+    load_ok("scenarios/empirical.yaml", NULL, 0, &s);
+    const struct ke_op *o = op(&s, 0, 0, 0);
+    ck_assert_int_eq(o->dist.kind, SIM_DIST_EMPIRICAL);
+    ck_assert_uint_eq(o->dist.n, 2);
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_examples_are_valid)
+{
+    static const char *const examples[] = {"demo", "round-robin", "preemption", "affinity"};
+    for (size_t i = 0; i < sizeof examples / sizeof examples[0]; i++) {
+        char rel[256];
+        struct scn_scenario s;
+        snprintf(rel, sizeof rel, "../../scenarios/%s.yaml", examples[i]);
+        load_ok(rel, NULL, 0, &s);
+        ck_assert_str_eq(s.name, examples[i]);
+        scn_free(&s);
+    }
+}
+END_TEST
+
+START_TEST(test_load_cannot_open)
+{
+    struct scn_scenario s;
+    char *err;
+    ck_assert_int_eq(load("/nonexistent/pssim.yaml", NULL, 0, &s, &err), -1);
+    ck_assert_str_eq(err,
+                     "/nonexistent/pssim.yaml: error: cannot open: No such file or directory\n");
+    free(err);
+}
+END_TEST
+
+START_TEST(test_load_failure_leaves_nothing)
+{
+    struct scn_scenario s;
+    char path[4096], *err;
+    data_path(path, sizeof path, "bad/duplicate_process_name.yaml");
+    ck_assert_int_eq(load(path, NULL, 0, &s, &err), -1);
+    ck_assert_ptr_null(s.path);
+    ck_assert_ptr_null(s.name);
+    ck_assert_ptr_null(s.wl.processes);
+    ck_assert_int_eq(s.wl.nprocesses, 0);
+    free(err);
+}
+END_TEST
+
+/* ===== limits =========================================================== */
+
+/* `depth` loops inside one another around a run. */
+static char *nested_loops(int depth)
+{
+    static char text[4096];
+    size_t o = (size_t)snprintf(text, sizeof text,
+                                "processes:\n  - name: p\n    threads:\n      - program:\n"
+                                "          - ");
+    for (int i = 0; i < depth; i++)
+        o += (size_t)snprintf(text + o, sizeof text - o, "{loop: {count: 2, do: [");
+    o += (size_t)snprintf(text + o, sizeof text - o, "{run: 1ms}");
+    for (int i = 0; i < depth; i++)
+        o += (size_t)snprintf(text + o, sizeof text - o, "]}}");
+    snprintf(text + o, sizeof text - o, "\n");
+    return text;
+}
+
+START_TEST(test_load_nesting_at_limit_is_accepted)
+{
+    struct scn_scenario s;
+    load_text_ok(nested_loops(KE_MAX_NESTING), &s);
+    ck_assert_uint_eq(s.wl.processes[0].threads[0].program.n, 2 * KE_MAX_NESTING + 1);
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_self_referencing_alias_is_bounded)
+{
+    char *err = load_text_fails("processes:\n"
+                                "  - name: p\n"
+                                "    threads:\n"
+                                "      - program: &p [{loop: {count: 1, do: *p}}]\n",
+                                NULL, 0);
+    ck_assert_ptr_nonnull(strstr(err, "nested too deeply"));
+    ck_assert_int_eq(count_lines(err), 1);
+    free(err);
+}
+END_TEST
+
+/* Each level is ten loops over the previous one: about 12^5 operations from
+ * a few lines of aliases. */
+START_TEST(test_load_alias_bomb_is_bounded)
+{
+    char text[8192];
+    size_t o = (size_t)snprintf(text, sizeof text,
+                                "processes:\n  - name: p\n    threads:\n      - program:\n"
+                                "          - loop: {count: 1, do: &l1 [");
+    for (int i = 0; i < 10; i++)
+        o += (size_t)snprintf(text + o, sizeof text - o, "%s{run: 1ms}", i ? ", " : "");
+    o += (size_t)snprintf(text + o, sizeof text - o, "]}\n");
+    for (int level = 2; level <= 6; level++) {
+        o += (size_t)snprintf(text + o, sizeof text - o, "          - loop: {count: 1, do: &l%d [",
+                              level);
+        for (int i = 0; i < 10; i++)
+            o += (size_t)snprintf(text + o, sizeof text - o, "%s{loop: {count: 1, do: *l%d}}",
+                                  i ? ", " : "", level - 1);
+        o += (size_t)snprintf(text + o, sizeof text - o, "]}\n");
+    }
+    char *err = load_text_fails(text, NULL, 0);
+    ck_assert_ptr_nonnull(
+        strstr(err, "error: the scenario has more than 100000 program operations"));
+    ck_assert_int_eq(count_lines(err), 1);
+    free(err);
+}
+END_TEST
+
+/* ===== error reporting ================================================== */
+
+START_TEST(test_load_reports_independent_errors_in_file_order)
+{
+    /* the machine is converted first, yet its error is printed last */
+    char *err = load_text_fails("processes:\n"
+                                "  - name: a\n"
+                                "    priority_class: bogus\n"
+                                "    threads:\n"
+                                "      - program: [{run: 2}]\n"
+                                "machine:\n"
+                                "  cpus: 0\n",
+                                NULL, 0);
+    const char *a = strstr(err, ":3:21: error: unknown priority_class 'bogus'");
+    const char *b = strstr(err, ":5:25: error: missing unit in '2'");
+    const char *m = strstr(err, ":7:9: error: 'cpus' must be between 1 and 64, got 0");
+    ck_assert_msg(a && b && m && a < b && b < m, "%s", err);
+    ck_assert_int_eq(count_lines(err), 3);
+    free(err);
+}
+END_TEST
+
+START_TEST(test_load_prints_at_most_20_errors)
+{
+    char text[16384];
+    size_t o = (size_t)snprintf(text, sizeof text, "processes:\n");
+    for (int i = 0; i < 30; i++)
+        o += (size_t)snprintf(text + o, sizeof text - o,
+                              "  - {name: p%d, priority_class: bogus, "
+                              "threads: [{program: [exit]}]}\n",
+                              i);
+    char *err = load_text_fails(text, NULL, 0);
+    ck_assert_int_eq(count_lines(err), 20);
+    free(err);
+}
+END_TEST
+
+START_TEST(test_load_no_cascade_from_invalid_cpus)
+{
+    /* with cpus in error, an affinity within 64 CPUs is not reported */
+    char *err = load_text_fails("machine: {cpus: 99}\n"
+                                "processes:\n"
+                                "  - name: a\n"
+                                "    affinity: 0-7\n"
+                                "    threads: [{affinity: 7, program: [exit]}]\n",
+                                NULL, 0);
+    ck_assert_int_eq(count_lines(err), 1);
+    ck_assert_ptr_nonnull(strstr(err, "'cpus' must be between 1 and 64, got 99"));
+    free(err);
+}
+END_TEST
+
+/* ===== the bad-input corpus ============================================= */
+
+/* The first line of `text` without `prefix`. */
+static void first_line_after(const char *text, const char *prefix, char *buf, size_t size)
+{
+    size_t skip = strncmp(text, prefix, strlen(prefix)) == 0 ? strlen(prefix) : 0;
+    const char *nl = strchr(text + skip, '\n');
+    size_t n = nl ? (size_t)(nl - text - skip) : strlen(text + skip);
+    snprintf(buf, size, "%.*s", (int)n, text + skip);
+}
+
+static void check_bad(const char *dir, const char *file)
+{
+    char path[8192], errpath[8192], want[1024] = "", got[1024], *err;
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    snprintf(errpath, sizeof errpath, "%.*s.err", (int)(strlen(path) - 5), path);
+    FILE *f = fopen(errpath, "r");
+    ck_assert_msg(f != NULL, "%s has no .err file", file);
+    ck_assert_ptr_nonnull(fgets(want, sizeof want, f));
+    fclose(f);
+    want[strcspn(want, "\n")] = '\0';
+
+    struct scn_scenario s;
+    ck_assert_msg(load(path, NULL, 0, &s, &err) == -1, "%s loaded", file);
+    first_line_after(err, path, got, sizeof got);
+    size_t n = strlen(want);
+    if (n > 3 && !strcmp(want + n - 3, "..."))
+        ck_assert_msg(!strncmp(got, want, n - 3), "%s:\n got  %s\n want %s", file, got, want);
+    else
+        ck_assert_msg(!strcmp(got, want), "%s:\n got  %s\n want %s", file, got, want);
+    free(err);
+}
+
+START_TEST(test_load_bad_corpus)
+{
+    char dir[4096];
+    data_path(dir, sizeof dir, "bad");
+    DIR *d = opendir(dir);
+    ck_assert_ptr_nonnull(d);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t len = strlen(e->d_name);
+        if (len > 5 && !strcmp(e->d_name + len - 5, ".yaml")) {
+            check_bad(dir, e->d_name);
+            n++;
+        }
+    }
+    closedir(d);
+    ck_assert_int_ge(n, 25);
+}
+END_TEST
+
+/* ===== overrides ======================================================== */
+
+START_TEST(test_load_override_replaces_scalar)
+{
+    struct scn_override ov = {"machine.cpus", "16"};
+    struct scn_scenario s;
+    load_ok("scenarios/full.yaml", &ov, 1, &s);
+    ck_assert_int_eq(s.wl.machine.cpus, 16);
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_override_creates_missing_keys)
+{
+    /* minimal.yaml has no machine section at all */
+    struct scn_override ov[] = {{"machine.quantum", "server"},
+                                {"machine.costs.context_switch", "3us"}};
+    struct scn_scenario s;
+    load_ok("scenarios/minimal.yaml", ov, 2, &s);
+    ck_assert_int_eq(s.wl.machine.quantum, KE_QUANTUM_SERVER);
+    ck_assert_int_eq(s.wl.machine.context_switch, 3 * SIM_US);
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_override_by_name)
+{
+    struct scn_override ov = {"processes.explorer.threads.ui.priority", "lowest"};
+    struct scn_scenario s;
+    load_ok("scenarios/full.yaml", &ov, 1, &s);
+    ck_assert_int_eq(s.wl.processes[0].threads[0].priority, KE_REL_LOWEST);
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_override_name_with_dot_needs_an_index)
+{
+    /* '.' separates the key's components: "bash.sh_1" is two of them */
+    struct scn_override ov = {"processes.bash.sh_1.arrivals.count", "3"};
+    char *err = load_data_fails("scenarios/full.yaml", &ov, 1);
+    ck_assert_str_eq(err, "--set processes.bash.sh_1.arrivals.count=3: error: "
+                          "no element named 'bash' in processes\n");
+    free(err);
+}
+END_TEST
+
+START_TEST(test_load_override_by_index)
+{
+    struct scn_override ov[] = {{"processes.1.arrivals.count", "3"},
+                                {"processes.0.threads.1.count", "5"}};
+    struct scn_scenario s;
+    load_ok("scenarios/full.yaml", ov, 2, &s);
+    ck_assert_int_eq(s.wl.processes[1].arrival_count, 3);
+    ck_assert_int_eq(s.wl.processes[0].threads[1].count, 5);
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_override_flow_value)
+{
+    struct scn_override ov[] = {{"machine.quantum", "{units: 6}"},
+                                {"processes.hog.affinity", "[0, 2]"}};
+    struct scn_scenario s;
+    load_ok("scenarios/minimal.yaml", ov, 2, &s);
+    ck_assert_int_eq(s.wl.machine.quantum, KE_QUANTUM_UNITS);
+    ck_assert_int_eq(s.wl.machine.quantum_units, 6);
+    ck_assert_uint_eq(s.wl.processes[0].affinity, 0x5);
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_override_error_names_the_override)
+{
+    struct scn_override ov = {"machine.cpus", "0"};
+    char *err = load_data_fails("scenarios/minimal.yaml", &ov, 1);
+    ck_assert_str_eq(err, "--set machine.cpus=0: error: 'cpus' must be between 1 and 64, got 0\n");
+    free(err);
+}
+END_TEST
+
+START_TEST(test_load_override_is_validated_with_the_file)
+{
+    /* fewer CPUs make the file's own affinity invalid, reported in the file */
+    struct scn_override ov = {"machine.cpus", "2"};
+    char *err = load_data_fails("scenarios/full.yaml", &ov, 1);
+    ck_assert_ptr_nonnull(strstr(err, "full.yaml:20:15: error: 'affinity' names CPU 2, but the "
+                                      "machine has 2 CPUs (numbered from 0)\n"));
+    free(err);
+}
+END_TEST
+
+START_TEST(test_load_override_unknown_element)
+{
+    struct scn_override ov = {"processes.nope.count", "3"};
+    char *err = load_data_fails("scenarios/minimal.yaml", &ov, 1);
+    ck_assert_str_eq(err, "--set processes.nope.count=3: error: "
+                          "no element named 'nope' in processes\n");
+    free(err);
+}
+END_TEST
+
+START_TEST(test_load_override_index_out_of_range)
+{
+    struct scn_override ov = {"processes.4.count", "3"};
+    char *err = load_data_fails("scenarios/minimal.yaml", &ov, 1);
+    ck_assert_str_eq(err, "--set processes.4.count=3: error: "
+                          "no element 4 in processes (it has 1)\n");
+    free(err);
+}
+END_TEST
+
+START_TEST(test_load_override_value_syntax_error)
+{
+    struct scn_override ov = {"machine.quantum", "{units: 6"};
+    char *err = load_data_fails("scenarios/minimal.yaml", &ov, 1);
+    ck_assert_msg(!strncmp(err, "--set machine.quantum={units: 6: error: ", 40), "%s", err);
+    ck_assert_int_eq(count_lines(err), 1);
+    free(err);
+}
+END_TEST
+
+START_TEST(test_load_override_unknown_key_is_reported)
+{
+    struct scn_override ov = {"machine.cpuz", "4"};
+    char *err = load_data_fails("scenarios/minimal.yaml", &ov, 1);
+    ck_assert_str_eq(err, "--set machine.cpuz=4: error: unknown key 'cpuz' in machine (expected "
+                          "cpus, policy, clock_tick, quantum, priority_separation, costs)\n");
+    free(err);
+}
+END_TEST
+
+START_TEST(test_load_override_invalid_key)
+{
+    struct scn_override ov = {"machine..cpus", "4"};
+    char *err = load_data_fails("scenarios/minimal.yaml", &ov, 1);
+    ck_assert_str_eq(err, "--set machine..cpus=4: error: invalid key "
+                          "(expected a dotted path such as machine.cpus)\n");
+    free(err);
+}
+END_TEST
+
+START_TEST(test_load_override_parse)
+{
+    char a[] = "machine.quantum={units: 6}", b[] = "nokey", c[] = "=5", d[] = "x.y=a=b";
+    struct scn_override o;
+    ck_assert_int_eq(scn_override_parse(a, &o), 0);
+    ck_assert_str_eq(o.key, "machine.quantum");
+    ck_assert_str_eq(o.value, "{units: 6}");
+    ck_assert_int_eq(scn_override_parse(b, &o), -1);
+    ck_assert_int_eq(scn_override_parse(c, &o), 0);
+    ck_assert_str_eq(o.key, "");
+    ck_assert_int_eq(scn_override_parse(d, &o), 0);
+    ck_assert_str_eq(o.key, "x.y");
+    ck_assert_str_eq(o.value, "a=b");
+}
+END_TEST
+
+static void add_override_cases(Suite *s)
+{
+    TCase *ov = tcase_create("overrides");
+    tcase_add_test(ov, test_load_override_replaces_scalar);
+    tcase_add_test(ov, test_load_override_creates_missing_keys);
+    tcase_add_test(ov, test_load_override_by_name);
+    tcase_add_test(ov, test_load_override_name_with_dot_needs_an_index);
+    tcase_add_test(ov, test_load_override_by_index);
+    tcase_add_test(ov, test_load_override_flow_value);
+    tcase_add_test(ov, test_load_override_error_names_the_override);
+    tcase_add_test(ov, test_load_override_is_validated_with_the_file);
+    tcase_add_test(ov, test_load_override_unknown_element);
+    tcase_add_test(ov, test_load_override_index_out_of_range);
+    tcase_add_test(ov, test_load_override_value_syntax_error);
+    tcase_add_test(ov, test_load_override_unknown_key_is_reported);
+    tcase_add_test(ov, test_load_override_invalid_key);
+    tcase_add_test(ov, test_load_override_parse);
+    suite_add_tcase(s, ov);
+}
+
+Suite *load_suite(void)
+{
+    Suite *s = suite_create("load");
+    TCase *full = tcase_create("full");
+    tcase_add_test(full, test_load_full_header);
+    tcase_add_test(full, test_load_full_machine);
+    tcase_add_test(full, test_load_full_processes);
+    tcase_add_test(full, test_load_full_threads);
+    tcase_add_test(full, test_load_full_program_ops);
+    tcase_add_test(full, test_load_full_spec_positions);
+    suite_add_tcase(s, full);
+
+    TCase *def = tcase_create("defaults");
+    tcase_add_test(def, test_load_defaults_machine);
+    tcase_add_test(def, test_load_defaults_scenario);
+    tcase_add_test(def, test_load_defaults_process_and_thread);
+    tcase_add_test(def, test_load_arrivals_default_forever);
+    suite_add_tcase(s, def);
+
+    TCase *files = tcase_create("files");
+    tcase_add_test(files, test_load_hash_is_fnv1a_of_file_and_overrides);
+    tcase_add_test(files, test_load_empirical_relative_to_scenario);
+    tcase_add_test(files, test_load_examples_are_valid);
+    tcase_add_test(files, test_load_cannot_open);
+    tcase_add_test(files, test_load_failure_leaves_nothing);
+    suite_add_tcase(s, files);
+
+    TCase *limits = tcase_create("limits");
+    tcase_add_test(limits, test_load_nesting_at_limit_is_accepted);
+    tcase_add_test(limits, test_load_self_referencing_alias_is_bounded);
+    tcase_add_test(limits, test_load_alias_bomb_is_bounded);
+    suite_add_tcase(s, limits);
+
+    TCase *errors = tcase_create("errors");
+    tcase_add_test(errors, test_load_reports_independent_errors_in_file_order);
+    tcase_add_test(errors, test_load_prints_at_most_20_errors);
+    tcase_add_test(errors, test_load_no_cascade_from_invalid_cpus);
+    tcase_add_test(errors, test_load_bad_corpus);
+    suite_add_tcase(s, errors);
+
+    add_override_cases(s);
+    return s;
+}

@@ -1,0 +1,147 @@
+/* tests/models_harness.c - workload builders and a recording probe for model tests (layer: tests).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/models_harness.h"
+
+void h_workload(struct ps_workload *wl, int cpus, const char *policy)
+{
+    ps_workload_init(wl);
+    wl->machine.cpus = cpus;
+    strncpy(wl->machine.policy, policy, sizeof wl->machine.policy - 1);
+}
+
+struct ps_process_spec *h_process(struct ps_workload *wl, const char *name,
+                                  enum ps_priority_class cls, bool foreground)
+{
+    wl->processes = realloc(wl->processes, (size_t)(wl->nprocesses + 1) * sizeof *wl->processes);
+    struct ps_process_spec *p = &wl->processes[wl->nprocesses++];
+    memset(p, 0, sizeof *p);
+    p->name = strdup(name);
+    p->priority_class = cls;
+    p->foreground = foreground;
+    p->count = 1;
+    return p;
+}
+
+struct ps_thread_spec *h_thread(struct ps_process_spec *p, const char *name, int rel_priority)
+{
+    p->threads = realloc(p->threads, (size_t)(p->nthreads + 1) * sizeof *p->threads);
+    struct ps_thread_spec *t = &p->threads[p->nthreads++];
+    memset(t, 0, sizeof *t);
+    t->name = strdup(name);
+    t->count = 1;
+    t->priority = rel_priority;
+    return t;
+}
+
+void h_op(struct ps_thread_spec *t, enum ke_op_kind kind, sim_time_t d)
+{
+    struct ke_op op;
+    memset(&op, 0, sizeof op);
+    op.kind = kind;
+    op.dist = sim_dist_const(d);
+    ke_program_append(&t->program, &op);
+}
+
+uint32_t h_open(struct ps_thread_spec *t, enum ke_op_kind kind, int64_t count_or_period)
+{
+    struct ke_op op;
+    memset(&op, 0, sizeof op);
+    op.kind = kind;
+    if (kind == KE_OP_LOOP)
+        op.count = count_or_period;
+    else
+        op.dist = sim_dist_const(count_or_period);
+    return (uint32_t)ke_program_append(&t->program, &op);
+}
+
+void h_close(struct ps_thread_spec *t, uint32_t opener)
+{
+    struct ke_src src = {0};
+    ke_program_close(&t->program, opener, src);
+}
+
+struct ps_thread_spec *h_hog(struct ps_process_spec *p, const char *name, int rel_priority)
+{
+    struct ps_thread_spec *t = h_thread(p, name, rel_priority);
+    uint32_t l = h_open(t, KE_OP_LOOP, KE_LOOP_FOREVER);
+    h_op(t, KE_OP_RUN, SIM_S);
+    h_close(t, l);
+    return t;
+}
+
+static int idx(const struct ke_thread *t) { return t ? (int)t->index : -1; }
+
+static void on_switch(void *ctx, sim_time_t now, const struct ke_cpu *c,
+                      const struct ke_thread *prev, const struct ke_thread *next)
+{
+    struct h_run *r = ctx;
+    if (r->nsw < H_MAX_RECORDS)
+        r->sw[r->nsw++] = (struct h_switch){now, c->number, idx(prev), idx(next)};
+}
+
+static void on_ready(void *ctx, sim_time_t now, const struct ke_thread *t, enum ke_ready_reason why)
+{
+    struct h_run *r = ctx;
+    if (r->nrd < H_MAX_RECORDS)
+        r->rd[r->nrd++] = (struct h_readied){now, idx(t), why, t->priority};
+}
+
+static void on_thread(void *ctx, sim_time_t now, const struct ke_thread *t)
+{
+    struct h_run *r = ctx;
+    (void)now;
+    if (r->nthreads < 256)
+        strncpy(r->names[r->nthreads++], t->entity, sizeof r->names[0] - 1);
+}
+
+static void on_quantum_end(void *ctx, sim_time_t now, const struct ke_cpu *c,
+                           const struct ke_thread *t)
+{
+    struct h_run *r = ctx;
+    (void)now, (void)c, (void)t;
+    r->quantum_ends++;
+}
+
+enum ke_run_status h_run(const struct ps_workload *wl, sim_time_t duration, struct h_run *r)
+{
+    memset(r, 0, sizeof *r);
+    struct ke_probe probe = {
+        .ctx = r,
+        .context_switch = on_switch,
+        .ready = on_ready,
+        .thread_create = on_thread,
+        .quantum_end = on_quantum_end,
+    };
+    struct ke_run_options opt = {
+        .seed = 1, .duration = duration, .check_invariants = true, .probe = &probe};
+    struct ke_machine *m;
+    if (ke_machine_create(&m, wl, &opt, r->error, sizeof r->error) != 0)
+        return r->status = KE_RUN_ERROR;
+    r->status = ke_machine_run(m);
+    r->end = ke_machine_now(m);
+    if (ke_machine_error(m))
+        strncpy(r->error, ke_machine_error(m), sizeof r->error - 1);
+    ke_machine_destroy(m);
+    return r->status;
+}
+
+int h_thread_switches(const struct h_run *r)
+{
+    int n = 0;
+    for (int i = 0; i < r->nsw; i++)
+        n += r->sw[i].prev >= 0 && r->sw[i].next >= 0;
+    return n;
+}
+
+const struct h_switch *h_switch_after(const struct h_run *r, int cpu, sim_time_t at)
+{
+    for (int i = 0; i < r->nsw; i++)
+        if (r->sw[i].cpu == cpu && r->sw[i].at >= at)
+            return &r->sw[i];
+    return NULL;
+}

@@ -1,0 +1,65 @@
+/* tests/models_harness.h - building workloads and recording runs in model tests (layer: tests).
+ *
+ * Lets a test describe a small machine in a few lines of C (processes,
+ * threads, programs of constant durations), run it with the invariant checker
+ * on, and inspect what the probes reported: every context switch and every
+ * readying, in order, with times.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef PSSIM_TESTS_MODELS_HARNESS_H
+#define PSSIM_TESTS_MODELS_HARNESS_H
+
+#include "models/models.h"
+
+#define H_MAX_RECORDS 20000
+
+struct h_switch {
+    sim_time_t at;
+    int cpu;
+    int prev, next; /* thread indexes, -1 = idle */
+};
+
+struct h_readied {
+    sim_time_t at;
+    int thread;
+    enum ke_ready_reason why;
+    int priority;
+};
+
+struct h_run {
+    struct h_switch sw[H_MAX_RECORDS];
+    int nsw;
+    struct h_readied rd[H_MAX_RECORDS];
+    int nrd;
+    int quantum_ends;
+    char names[256][64]; /* thread entities by index (creation order) */
+    int nthreads;
+    enum ke_run_status status;
+    sim_time_t end;
+    char error[512];
+};
+
+void h_workload(struct ps_workload *wl, int cpus, const char *policy);
+struct ps_process_spec *h_process(struct ps_workload *wl, const char *name,
+                                  enum ps_priority_class cls, bool foreground);
+/* A thread with a relative priority (KE_REL_*). */
+struct ps_thread_spec *h_thread(struct ps_process_spec *p, const char *name, int rel_priority);
+/* Append an operation with a constant duration (0 for yield/exit). */
+void h_op(struct ps_thread_spec *t, enum ke_op_kind kind, sim_time_t d);
+/* Open a loop (count or KE_LOOP_FOREVER) or a periodic block (period); returns the opener. */
+uint32_t h_open(struct ps_thread_spec *t, enum ke_op_kind kind, int64_t count_or_period);
+void h_close(struct ps_thread_spec *t, uint32_t opener);
+/* A thread that runs forever: loop forever { run 1s }. */
+struct ps_thread_spec *h_hog(struct ps_process_spec *p, const char *name, int rel_priority);
+
+/* Run the workload for `duration` (seed 1, invariants checked) into *r.
+ * Returns r->status. */
+enum ke_run_status h_run(const struct ps_workload *wl, sim_time_t duration, struct h_run *r);
+
+/* Switches where both prev and next are threads (thread-to-thread). */
+int h_thread_switches(const struct h_run *r);
+/* The first switch at or after `at` on `cpu`, or NULL. */
+const struct h_switch *h_switch_after(const struct h_run *r, int cpu, sim_time_t at);
+
+#endif

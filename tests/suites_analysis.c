@@ -1,0 +1,11 @@
+/* tests/suites_analysis.c - the Check suites of the analysis layer (layer: tests).
+ * Lists them for tests/check_main.c, which builds tests/check_analysis.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "tests/check.h"
+
+Suite *metrics_suite(void);
+Suite *report_suite(void);
+
+const pssim_suite_fn pssim_suites[] = {metrics_suite, report_suite, NULL};

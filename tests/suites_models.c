@@ -1,0 +1,13 @@
+/* tests/suites_models.c - the suites of tests/check_models (layer: tests).
+ * SPDX-License-Identifier: MIT */
+#include "tests/check.h"
+
+Suite *priority_suite(void);
+Suite *readyq_suite(void);
+Suite *nt_suite(void);
+Suite *fifo_suite(void);
+Suite *program_suite(void);
+
+const pssim_suite_fn pssim_suites[] = {
+    priority_suite, readyq_suite, nt_suite, fifo_suite, program_suite, NULL,
+};
