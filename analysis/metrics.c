@@ -34,9 +34,10 @@
  *   counted as treated unfairly.  x_i = 1 for a thread that never waited
  *   while runnable; the index is 1 with no such thread or when sum x^2 = 0.
  * Percentiles
- *   Streaming P^2 estimates (GSL gsl_rstat_quantile), so memory does not
- *   grow with simulated time; exact for up to 5 samples, approximate beyond.
- *   A population without samples reports 0.
+ *   Nearest-rank percentiles from log-linear histograms (analysis/hist.c):
+ *   within 1.6% of the exact value, memory bounded by the range of the
+ *   values and not by their number.  A population without samples
+ *   reports 0.
  *
  * Rows, in this order (entities in creation order):
  *   run        context_switches (switches to a different, non-idle thread),
@@ -64,25 +65,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_rstat.h>
-
 #include "analysis/analysis.h"
+#define ANALYSIS_INTERNAL
+#include "analysis/analysis_int.h"
 
-typedef gsl_rstat_quantile_workspace quant;
-
-enum { Q50, Q95, Q99, NQ };
-static const double QUANTILE_P[NQ] = {0.50, 0.95, 0.99};
-
-/* One streaming quantile of a population and the row it becomes. */
+/* One percentile of a population and the row it becomes. */
 struct qdef {
-    int q;
+    double p;
     const char *name;
 };
-static const struct qdef RUN_LAT[] = {{Q50, "latency_p50"}, {Q95, "latency_p95"}, {Q99, "latency_p99"}};
-static const struct qdef GROUP_LAT[] = {{Q50, "latency_p50"}, {Q99, "latency_p99"}};
-static const struct qdef THREAD_LAT[] = {{Q99, "latency_p99"}};
-static const struct qdef RESPONSE[] = {{Q99, "response_p99"}};
-#define NDEF(a) (sizeof(a) / sizeof((a)[0]))
+static const struct qdef RUN_LAT[] = {
+    {0.50, "latency_p50"}, {0.95, "latency_p95"}, {0.99, "latency_p99"}, {0, NULL}};
+static const struct qdef GROUP_LAT[] = {{0.50, "latency_p50"}, {0.99, "latency_p99"}, {0, NULL}};
+static const struct qdef THREAD_LAT[] = {{0.99, "latency_p99"}, {0, NULL}};
+static const struct qdef RESPONSE[] = {{0.99, "response_p99"}, {0, NULL}};
 
 static const char *const SUBSYSTEM_NAME[PS_SUBSYSTEM_COUNT] = {"win32", "wsl"};
 
@@ -93,7 +89,7 @@ struct thread_acc {
     uint64_t switches;
     int last_cpu;                /* -1 before the first run */
     bool running, is_ready, lat_pending, waiting, runnable;
-    quant lat[NDEF(THREAD_LAT)];
+    struct an_hist lat;
 };
 
 struct process_acc {
@@ -101,7 +97,7 @@ struct process_acc {
     bool exited;
     sim_time_t response;
     sim_time_t cpu; /* summed from its threads at finish */
-    quant lat[NDEF(GROUP_LAT)];
+    struct an_hist lat;
 };
 
 /* Jain's index accumulator. */
@@ -114,7 +110,7 @@ struct subsystem_acc {
     int nprocesses;
     sim_time_t cpu;   /* at finish */
     struct jain jain; /* at finish */
-    quant lat[NDEF(GROUP_LAT)];
+    struct an_hist lat;
 };
 
 struct cpu_acc {
@@ -124,7 +120,6 @@ struct cpu_acc {
 
 struct an_metrics {
     struct ke_probe probe;
-    quant *tmpl[NQ]; /* fresh estimators, copied to initialise new ones */
     struct thread_acc *th;
     size_t nth, thcap; /* nth: highest thread index seen + 1 */
     struct process_acc *pr;
@@ -133,8 +128,7 @@ struct an_metrics {
     struct cpu_acc cpu[KE_MAX_CPUS];
     uint64_t switches, preemptions, migrations, completed;
     sim_time_t lat_max, starvation_max;
-    quant lat[NDEF(RUN_LAT)];
-    quant resp[NDEF(RESPONSE)];
+    struct an_hist lat, resp;
     double resp_sum;
     struct jain jain; /* at finish */
     bool oom;         /* a callback could not grow an array: finish fails */
@@ -142,23 +136,12 @@ struct an_metrics {
 
 /* ===== helpers ========================================================== */
 
-/* A gsl workspace is a plain struct without pointers: copying a freshly
- * allocated one initialises an embedded estimator without allocating. */
-static void quants_init(const struct an_metrics *am, quant *ws, const struct qdef *defs, size_t k)
+/* Record a sample; a failed allocation fails the whole run's metrics. */
+static void hist_add(struct an_metrics *am, struct an_hist *h, sim_time_t v)
 {
-    for (size_t i = 0; i < k; i++)
-        ws[i] = *am->tmpl[defs[i].q];
+    if (an_hist_add(h, v) != 0)
+        am->oom = true;
 }
-
-static void quants_add(quant *ws, size_t k, double x)
-{
-    for (size_t i = 0; i < k; i++)
-        gsl_rstat_quantile_add(x, &ws[i]);
-}
-
-/* An empty population has no quantile (gsl would index an empty array):
- * report 0, as documented. */
-static double quant_value(quant *w) { return w->n ? gsl_rstat_quantile_get(w) : 0.0; }
 
 /* End the interval [since, now) if it is open: add it to *acc and return its
  * length (0 when it was not open). */
@@ -219,7 +202,6 @@ static struct process_acc *process_slot(struct an_metrics *am, const struct ps_p
     am->pr = a;
     struct process_acc *pa = &am->pr[p->index];
     pa->p = p;
-    quants_init(am, pa->lat, GROUP_LAT, NDEF(GROUP_LAT));
     am->ss[p->subsystem].nprocesses++;
     if (p->index >= am->npr)
         am->npr = (size_t)p->index + 1;
@@ -239,7 +221,6 @@ static struct thread_acc *thread_register(struct an_metrics *am, const struct ke
     struct thread_acc *ta = &am->th[t->index];
     ta->t = t;
     ta->last_cpu = -1;
-    quants_init(am, ta->lat, THREAD_LAT, NDEF(THREAD_LAT));
     if (t->index >= am->nth)
         am->nth = (size_t)t->index + 1;
     return ta;
@@ -272,7 +253,7 @@ static void on_process_exit(void *ctx, sim_time_t now, const struct ps_process *
     double s = sim_time_to_seconds(pa->response);
     am->completed++;
     am->resp_sum += s;
-    quants_add(am->resp, NDEF(RESPONSE), s);
+    hist_add(am, &am->resp, pa->response);
 }
 
 static void on_thread_create(void *ctx, sim_time_t now, const struct ke_thread *t)
@@ -307,12 +288,11 @@ static void latency_sample(struct an_metrics *am, struct thread_acc *ta, sim_tim
 {
     const struct ps_process *p = ta->t->process;
     sim_time_t d = now - ta->lat_since;
-    double s = sim_time_to_seconds(d);
     ta->lat_pending = false;
-    quants_add(ta->lat, NDEF(THREAD_LAT), s);
-    quants_add(am->pr[p->index].lat, NDEF(GROUP_LAT), s);
-    quants_add(am->ss[p->subsystem].lat, NDEF(GROUP_LAT), s);
-    quants_add(am->lat, NDEF(RUN_LAT), s);
+    hist_add(am, &ta->lat, d);
+    hist_add(am, &am->pr[p->index].lat, d);
+    hist_add(am, &am->ss[p->subsystem].lat, d);
+    hist_add(am, &am->lat, d);
     if (d > am->lat_max)
         am->lat_max = d;
 }
@@ -387,17 +367,6 @@ struct an_metrics *an_metrics_new(void)
     struct an_metrics *am = calloc(1, sizeof *am);
     if (!am)
         return NULL;
-    for (int q = 0; q < NQ; q++) {
-        am->tmpl[q] = gsl_rstat_quantile_alloc(QUANTILE_P[q]);
-        if (!am->tmpl[q]) {
-            an_metrics_free(am);
-            return NULL;
-        }
-    }
-    quants_init(am, am->lat, RUN_LAT, NDEF(RUN_LAT));
-    quants_init(am, am->resp, RESPONSE, NDEF(RESPONSE));
-    for (int s = 0; s < PS_SUBSYSTEM_COUNT; s++)
-        quants_init(am, am->ss[s].lat, GROUP_LAT, NDEF(GROUP_LAT));
     am->probe = (struct ke_probe){
         .ctx = am,
         .process_create = on_process_create,
@@ -415,8 +384,14 @@ void an_metrics_free(struct an_metrics *am)
 {
     if (!am)
         return;
-    for (int q = 0; q < NQ; q++)
-        gsl_rstat_quantile_free(am->tmpl[q]);
+    for (size_t i = 0; i < am->nth; i++)
+        an_hist_free(&am->th[i].lat);
+    for (size_t i = 0; i < am->npr; i++)
+        an_hist_free(&am->pr[i].lat);
+    for (int s = 0; s < PS_SUBSYSTEM_COUNT; s++)
+        an_hist_free(&am->ss[s].lat);
+    an_hist_free(&am->lat);
+    an_hist_free(&am->resp);
     free(am->th);
     free(am->pr);
     free(am);
@@ -484,10 +459,11 @@ static void put(struct emit *e, const char *name, double value)
         e->err = -1;
 }
 
-static void put_quants(struct emit *e, quant *ws, const struct qdef *defs, size_t k)
+/* The percentile rows of a population, in seconds. */
+static void put_quants(struct emit *e, const struct an_hist *h, const struct qdef *defs)
 {
-    for (size_t i = 0; i < k; i++)
-        put(e, defs[i].name, quant_value(&ws[i]));
+    for (; defs->name; defs++)
+        put(e, defs->name, an_hist_quantile(h, defs->p) / 1e9);
 }
 
 static void emit_run(struct an_metrics *am, struct emit *e, double capacity)
@@ -502,11 +478,11 @@ static void emit_run(struct an_metrics *am, struct emit *e, double capacity)
     put(e, "migrations", (double)am->migrations);
     put(e, "utilization", ratio(busy, capacity));
     put(e, "jain_fairness", jain_value(&am->jain));
-    put_quants(e, am->lat, RUN_LAT, NDEF(RUN_LAT));
+    put_quants(e, &am->lat, RUN_LAT);
     put(e, "latency_max", sim_time_to_seconds(am->lat_max));
     put(e, "starvation_max", sim_time_to_seconds(am->starvation_max));
     put(e, "response_mean", ratio(am->resp_sum, (double)am->completed));
-    put_quants(e, am->resp, RESPONSE, NDEF(RESPONSE));
+    put_quants(e, &am->resp, RESPONSE);
     put(e, "processes_completed", (double)am->completed);
 }
 
@@ -521,7 +497,7 @@ static void emit_subsystems(struct an_metrics *am, struct emit *e, double capaci
         put(e, "cpu_time", sim_time_to_seconds(ss->cpu));
         put(e, "share", ratio(sim_time_to_seconds(ss->cpu), capacity));
         put(e, "jain_fairness", jain_value(&ss->jain));
-        put_quants(e, ss->lat, GROUP_LAT, NDEF(GROUP_LAT));
+        put_quants(e, &ss->lat, GROUP_LAT);
     }
 }
 
@@ -536,7 +512,7 @@ static void emit_processes(struct an_metrics *am, struct emit *e, double capacit
         put(e, "pid", pa->p->pid);
         put(e, "cpu_time", sim_time_to_seconds(pa->cpu));
         put(e, "share", ratio(sim_time_to_seconds(pa->cpu), capacity));
-        put_quants(e, pa->lat, GROUP_LAT, NDEF(GROUP_LAT));
+        put_quants(e, &pa->lat, GROUP_LAT);
         if (pa->exited)
             put(e, "response_time", sim_time_to_seconds(pa->response));
     }
@@ -555,7 +531,7 @@ static void emit_threads(struct an_metrics *am, struct emit *e)
         put(e, "ready_time", sim_time_to_seconds(ta->ready));
         put(e, "wait_time", sim_time_to_seconds(ta->wait));
         put(e, "switches", (double)ta->switches);
-        put_quants(e, ta->lat, THREAD_LAT, NDEF(THREAD_LAT));
+        put_quants(e, &ta->lat, THREAD_LAT);
     }
 }
 

@@ -5,7 +5,8 @@
  */
 #include "tests/check.h"
 
+Suite *hist_suite(void);
 Suite *metrics_suite(void);
 Suite *report_suite(void);
 
-const pssim_suite_fn pssim_suites[] = {metrics_suite, report_suite, NULL};
+const pssim_suite_fn pssim_suites[] = {hist_suite, metrics_suite, report_suite, NULL};
