@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench/bench.sh - `make bench`: simulator throughput on the reference scenario.
 # Prints events, wall time, events per second, ns per event and peak memory
-# for each of 3 runs, then the medians.  Not a test: figures depend on the machine.
+# for each run (BENCH_RUNS, default 3), then the medians.  Not a test: the
+# figures depend on the machine and its load.
 set -eu
 pssim=$1
 scenario=$2
@@ -9,22 +10,18 @@ runs=${BENCH_RUNS:-3}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 echo "reference: $scenario ($runs runs, one core)"
+echo "events wall_s events_per_s ns_per_event peak_rss_mib"
 i=1
 while [ "$i" -le "$runs" ]; do
-    /usr/bin/time -f '%M' -o "$tmp/mem" "$pssim" run "$scenario" --json --quiet > "$tmp/out.json"
-    python3 - "$tmp/out.json" "$tmp/mem" <<'PY' | tee -a "$tmp/rows"
-import json, sys
-r = json.load(open(sys.argv[1]))
-kb = int(open(sys.argv[2]).read().split()[-1])
-ev, wall = r["events"], r["wall_seconds"]
-print(f"{ev} {wall:.3f} {ev / wall:.0f} {wall * 1e9 / ev:.1f} {kb / 1024:.1f}")
-PY
+    (cd "$tmp" && /usr/bin/time -f '%M' -o mem "$pssim" run "$scenario" --json --quiet > out.json)
+    ev=$(sed 's/.*"events":\([0-9]*\),.*/\1/' "$tmp/out.json")
+    wall=$(sed 's/.*"wall_seconds":\([^,]*\),.*/\1/' "$tmp/out.json")
+    kb=$(tail -n 1 "$tmp/mem")
+    echo "$ev $wall $kb" | awk '{ printf "%d %.3f %.0f %.1f %.1f\n", $1, $2, $1 / $2, $2 * 1e9 / $1, $3 / 1024 }' |
+        tee -a "$tmp/rows"
     i=$((i + 1))
 done
-python3 - "$tmp/rows" <<'PY'
-import statistics, sys
-rows = [list(map(float, l.split())) for l in open(sys.argv[1])]
-med = [statistics.median(c) for c in zip(*rows)]
-print(f"median: {med[0]:.0f} events in {med[1]:.3f} s wall: "
-      f"{med[2] / 1e6:.2f} M events/s, {med[3]:.1f} ns/event, peak RSS {med[4]:.1f} MiB")
-PY
+# the median of each column
+for col in 1 2 3 4 5; do
+    sort -g -k "$col,$col" "$tmp/rows" | awk -v c="$col" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)] }'
+done | paste -s -d ' ' | awk '{ printf "median: %d events in %.3f s wall: %.2f M events/s, %.1f ns/event, peak RSS %.1f MiB\n", $1, $2, $3 / 1e6, $4, $5 }'

@@ -61,7 +61,7 @@ static void print_help(void)
 {
     fputs(help, stdout);
     for (int i = 0; ke_policy_name(i); i++)
-        printf("  %s\n", ke_policy_name(i));
+        printf("  %-8s %s\n", ke_policy_name(i), ke_policy_summary(i));
 }
 
 static int parse_option(int c, struct run_args *a)

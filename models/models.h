@@ -324,6 +324,7 @@ unsigned ke_priority_separation_mask(const struct ke_machine_config *cfg);
 /* Name of the i-th registered policy, or NULL past the last (for --help
  * and error messages). */
 const char *ke_policy_name(int i);
+const char *ke_policy_summary(int i); /* its one-line description */
 bool ke_policy_exists(const char *name);
 
 #endif

@@ -15,13 +15,16 @@ const struct ke_policy_ops *const ke_policies[] = {
     NULL,
 };
 
-const char *ke_policy_name(int i)
+static const struct ke_policy_ops *policy_at(int i)
 {
     for (int k = 0; ke_policies[k]; k++)
         if (k == i)
-            return ke_policies[k]->name;
+            return ke_policies[k];
     return NULL;
 }
+
+const char *ke_policy_name(int i) { return policy_at(i) ? policy_at(i)->name : NULL; }
+const char *ke_policy_summary(int i) { return policy_at(i) ? policy_at(i)->summary : NULL; }
 
 const struct ke_policy_ops *ke_policy_find(const char *name)
 {

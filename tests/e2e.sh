@@ -30,10 +30,12 @@ expect_exit() {
 }
 
 # --- every example scenario is valid and runs, under every policy ---------
+policies=$("$PSSIM" run --help | sed -n '/^policies/,$p' | awk 'NR > 1 && NF { print $1 }')
+[ -n "$policies" ] || fail "run --help lists no policies"
 for f in "$srcdir"/scenarios/*.yaml; do
     name=$(basename "$f")
     expect_exit 0 "check $name" "$PSSIM" check "$f"
-    for policy in nt fifo; do
+    for policy in $policies; do
         expect_exit 0 "run $name under $policy" "$PSSIM" run "$f" --duration 2s \
             --set machine.policy=$policy --check-invariants --quiet
     done
