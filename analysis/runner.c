@@ -35,6 +35,7 @@ static const char *status_name(enum ke_run_status st)
     case KE_RUN_DONE: return "done";
     case KE_RUN_MAX_EVENTS: return "max_events";
     case KE_RUN_INTERRUPTED: return "interrupted";
+    case KE_RUN_DEADLOCK: return "deadlock";
     default: return "error";
     }
 }
@@ -112,8 +113,8 @@ int an_run_scenario(const struct scn_scenario *s, const struct an_run_options *o
     double wall = wall_now() - t0;
     if (opt->progress)
         fprintf(stderr, "\r%*s\r", 60, "");
-    if (st == KE_RUN_ERROR)
-        fprintf(errfp, "%s\n", ke_machine_error(m));
+    if (st == KE_RUN_ERROR || st == KE_RUN_DEADLOCK)
+        fprintf(errfp, "%s%s\n", st == KE_RUN_DEADLOCK ? "pssim: " : "", ke_machine_error(m));
     int rc = fill_result(out, s, ro.seed, m, st, wall);
     if (rc != 0)
         fprintf(errfp, "pssim: out of memory\n");

@@ -84,6 +84,8 @@ static void mark_pending(struct ke_machine *m, struct ke_cpu *c)
     m->idle_summary &= ~bit; /* D3 */
 }
 
+void ke__resched(struct ke_machine *m, struct ke_cpu *c) { mark_pending(m, c); }
+
 void ke__standby(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t,
                  enum ke_ready_reason why)
 {
@@ -181,6 +183,10 @@ static void flush_cpu(struct ke_machine *m, struct ke_cpu *c)
     struct ke_thread *cur = c->current;
     if (cur && !c->next)
         return; /* a Standby choice was withdrawn: nothing to do */
+    if (cur && cur->irql >= KE_DISPATCH_LEVEL) {
+        ci->deferred = true; /* no switch above APC_LEVEL (R6.1, R6.2) */
+        return;
+    }
     enum ke_ready_reason why = KE_READY_REQUEUE;
     if (cur) {
         why = cur->preempted ? KE_READY_PREEMPTED : ci->why_out;
@@ -207,6 +213,7 @@ void ke__flush(struct ke_machine *m)
     }
     if (m->opt.check_invariants)
         ke__check_invariants(m);
+    ke__deadlock_quiescent(m);
 }
 
 void ke__set_priority(struct ke_machine *m, struct ke_thread *t, int priority)

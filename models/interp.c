@@ -3,7 +3,8 @@
  * Owns what a thread does: it walks the flattened program of
  * models/program.c, turning `run` into CPU bursts (ended by the processor's
  * burst_end event), `sleep` and periodic releases into waits on the thread's
- * timer, and `yield`/`exit` into dispatcher calls.  Zero-time operations run
+ * timer, and `yield`/`exit` into dispatcher calls; synchronization operations
+ * are in models/interp_sync.c.  Zero-time operations run
  * back to back inside one event; a program that loops forever without using
  * time is reported as a scenario error instead of hanging the simulator.
  *
@@ -32,18 +33,18 @@ static void timer_fired(struct sim *s, struct sim_event *ev)
     (void)s;
     m->current_cpu = 0; /* timer DPCs run on the clock processor (simulator choice) */
     KE__PROBE(m, wait_end, t);
+    /* a timer wakes with increment 0 (R3.3, R5.5); an I/O with its device's */
     if (m->policy->unwait)
-        m->policy->unwait(m, t, 0); /* a timer wakes with increment 0 (R3.3, R5.5) */
+        m->policy->unwait(m, t, t->wake_increment);
     ke__ready(m, t, KE_READY_WAKE);
     ke__flush(m);
 }
 
-/* Block the running thread t until `until`. */
-static void wait_until(struct ke_machine *m, struct ke_thread *t, sim_time_t until,
-                       enum ke_wait_reason why)
+void ke__wait_until(struct ke_machine *m, struct ke_thread *t, sim_time_t until,
+                    enum ke_wait_reason why, int increment)
 {
-    if (!t->timer.fn)
-        sim_event_init(&t->timer, timer_fired);
+    sim_event_init(&t->timer, timer_fired);
+    t->wake_increment = increment;
     KE__PROBE(m, wait_begin, t, why);
     ke__leave_cpu(m, t, KE_WAITING);
     if (sim_schedule(&m->sim, &t->timer, until) != 0)
@@ -52,6 +53,8 @@ static void wait_until(struct ke_machine *m, struct ke_thread *t, sim_time_t unt
 
 static void thread_exit(struct ke_machine *m, struct ke_thread *t)
 {
+    if (!ke__thread_release_all(m, t))
+        return;
     ke__leave_cpu(m, t, KE_TERMINATED);
     sim_cancel(&m->sim, &t->timer);
     ps__thread_exited(m, t);
@@ -77,7 +80,7 @@ static bool end_of_block(struct ke_machine *m, struct ke_thread *t, bool *blocke
         f->release += (sim_time_t)opener->dist.a;
         t->pc = f->opener + 1;
         if (f->release > m->sim.now) {
-            wait_until(m, t, f->release, KE_WAIT_PERIOD);
+            ke__wait_until(m, t, f->release, KE_WAIT_PERIOD, 0);
             *blocked = true;
         }
         return true;
@@ -96,6 +99,21 @@ static bool yield(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t)
     return m->policy->yield && m->policy->yield(m, c, t);
 }
 
+/* Operations that may leave the processor must not run at DISPATCH_LEVEL. */
+static bool may_block(const struct ke_op *op)
+{
+    switch (op->kind) {
+    case KE_OP_SLEEP:
+    case KE_OP_IO:
+    case KE_OP_WAIT:
+    case KE_OP_COND_WAIT:
+    case KE_OP_BARRIER:
+    case KE_OP_YIELD:
+    case KE_OP_EXIT: return true;
+    default: return false;
+    }
+}
+
 /* Execute one operation.  Returns true when the thread stops executing
  * for now (it needs the CPU for a burst, blocked, yielded or exited). */
 static bool step(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t)
@@ -107,6 +125,10 @@ static bool step(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t)
     }
     const struct ke_op *op = &prog->ops[t->pc];
     bool stop = false;
+    if (t->spinlocks_held && may_block(op)) {
+        ke__error(m, &op->src, "%s would wait or yield while holding a spinlock (R6.2)", t->entity);
+        return true;
+    }
     switch (op->kind) {
     case KE_OP_RUN:
         t->pc++;
@@ -120,7 +142,7 @@ static bool step(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t)
         t->pc++;
         sim_time_t d = sim_dist_sample(&op->dist, t->rng);
         if (d > 0) {
-            wait_until(m, t, m->sim.now + d, KE_WAIT_SLEEP);
+            ke__wait_until(m, t, m->sim.now + d, KE_WAIT_SLEEP, 0);
             return true;
         }
         return yield(m, c, t); /* Sleep(0) gives up the slice like a yield */
@@ -140,8 +162,9 @@ static bool step(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t)
         if (!end_of_block(m, t, &stop))
             t->pc++;
         return stop;
+    default:
+        return ke__interp_sync(m, c, t, op);
     }
-    return false;
 }
 
 void ke__interp_continue(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t)
@@ -151,8 +174,10 @@ void ke__interp_continue(struct ke_machine *m, struct ke_cpu *c, struct ke_threa
     t->burst_left = 0;
     t->overhead_left = 0;
     for (int n = 0; n < ZERO_TIME_OP_LIMIT; n++) {
-        if (step(m, c, t))
+        if (step(m, c, t) || m->failed)
             return;
+        if (c->next && t->irql < KE_DISPATCH_LEVEL)
+            return; /* a dispatch point: the Standby thread takes over now */
     }
     const struct ke_op *op = &t->spec->program.ops[t->pc < t->spec->program.n ? t->pc : 0];
     ke__error(m, &op->src,

@@ -5,8 +5,9 @@
  * affinity is respected, that no thread runs on two processors, and R4.7: the
  * running thread's priority is at least that of every thread in the
  * processor's own ready lists.  R2.10 lets a yield hand the processor to a
- * lower-priority thread; such a processor is exempt from R4.7 until its next
- * switch.  A violation is a run-time error naming the time, the processor and
+ * lower-priority thread, and a thread at DISPATCH_LEVEL (holding or waiting
+ * for a spinlock) cannot be switched out (R6.1); such a processor is exempt
+ * from R4.7 until its next switch.  A violation is a run-time error naming the time, the processor and
  * the thread, and stops the run.
  *
  * SPDX-License-Identifier: MIT
@@ -49,7 +50,8 @@ static bool check_cpu(struct ke_machine *m, const struct ke_cpu *c)
     if (!ke__affine(t, n))
         return violation(m, "affinity: cpu %d runs %s outside its affinity", n, t->entity);
     int top = ke__readyq_top(&c->ready);
-    if (top > t->priority && !m->cpu_int[n].yielded_down)
+    bool exempt = m->cpu_int[n].yielded_down || t->irql >= KE_DISPATCH_LEVEL;
+    if (top > t->priority && !exempt)
         return violation(m, "R4.7: cpu %d runs %s at priority %d while priority %d is ready on it",
                          n, t->entity, t->priority, top);
     return true;

@@ -89,7 +89,8 @@ int ke_machine_create(struct ke_machine **out, const struct ps_workload *wl,
     m->current_cpu = -1;
     cpus_init(m);
     sim_event_init(&m->tick, clock_tick);
-    if ((policy->init && policy->init(m) != 0) || ps__sources_start(m) != 0 ||
+    if ((policy->init && policy->init(m) != 0) || ke__objects_init(m) != 0 ||
+        ps__sources_start(m) != 0 ||
         sim_schedule(&m->sim, &m->tick, m->cfg.clock_tick) != 0) {
         ke_machine_destroy(m);
         return fail(err, errlen, "out of memory");
@@ -109,7 +110,7 @@ enum ke_run_status ke_machine_run(struct ke_machine *m)
             slice = budget - m->sim.events;
         enum sim_stop_reason why = sim_run(&m->sim, until, slice);
         if (m->failed)
-            return KE_RUN_ERROR;
+            return m->deadlocked ? KE_RUN_DEADLOCK : KE_RUN_ERROR;
         if (why == SIM_STOP_TIME || why == SIM_STOP_EMPTY || why == SIM_STOP_REQUESTED)
             return KE_RUN_DONE;
         if (budget && m->sim.events >= budget)
@@ -133,6 +134,7 @@ void ke_machine_destroy(struct ke_machine *m)
     if (m->policy->fini)
         m->policy->fini(m);
     ps__sources_fini(m);
+    ke__objects_fini(m);
     ps__objects_free(m);
     sim_fini(&m->sim);
     free(m);

@@ -44,13 +44,66 @@ enum ke_op_kind {
     KE_OP_LOOP,     /* repeat ops (i, match) `count` times */
     KE_OP_PERIODIC, /* release ops (i, match) every `dist` (a constant period) */
     KE_OP_END,      /* closes the LOOP/PERIODIC at `match` */
+    /* synchronization (models/ke_object.c, models/ex_lock.c) */
+    KE_OP_ACQUIRE,  /* `object` (mutex, spinlock, fast/guarded mutex, eresource,
+                     * push lock); `shared` for eresource/push lock */
+    KE_OP_RELEASE,  /* `object` */
+    KE_OP_WAIT,     /* objects[0..nobjects), `all` or any, timeout `dist` if has_timeout */
+    KE_OP_SET,      /* event `object`, priority increment `arg` */
+    KE_OP_RESET,    /* event `object` */
+    KE_OP_PULSE,    /* event `object`, increment `arg` */
+    KE_OP_RELEASE_SEMAPHORE, /* semaphore `object`, count `arg` */
+    KE_OP_IO,       /* wait `dist` for a device; completes with increment `arg` (R3.3) */
+    KE_OP_WAKE,     /* condition variable `object`: wake one (arg 0) or all (arg 1) */
+    KE_OP_COND_WAIT,/* condition `object`, releasing and reacquiring `lock` */
+    KE_OP_BARRIER,  /* enter barrier `object` */
 };
+
+#define KE_MAX_WAIT_OBJECTS 64 /* MAXIMUM_WAIT_OBJECTS (R5.7) */
 
 struct ke_op {
     enum ke_op_kind kind;
     uint32_t match;       /* LOOP/PERIODIC: index of its END; END: index of its opener */
     int64_t count;        /* LOOP: iterations, or KE_LOOP_FOREVER */
-    struct sim_dist dist; /* RUN, SLEEP: duration; PERIODIC: period */
+    struct sim_dist dist; /* RUN, SLEEP, IO: duration; PERIODIC: period; WAIT: timeout */
+    int32_t object;       /* index in ps_workload.objects, or -1 */
+    int32_t lock;         /* COND_WAIT: the lock released while waiting */
+    int32_t *objects;     /* WAIT: owned array of nobjects indexes */
+    uint32_t nobjects;
+    bool all;             /* WAIT: wait-all instead of wait-any */
+    bool shared;          /* ACQUIRE of an eresource or push lock in shared mode */
+    bool has_timeout;     /* WAIT, COND_WAIT */
+    int64_t arg;          /* SET/PULSE/IO: increment; RELEASE_SEMAPHORE: count; WAKE: all */
+    struct ke_src src;
+};
+
+/* Dispatcher objects (R5) and executive locks (R6) a scenario declares. */
+enum ke_object_type {
+    KE_OBJ_EVENT,
+    KE_OBJ_SEMAPHORE,
+    KE_OBJ_MUTEX,        /* KMUTEX / mutant */
+    KE_OBJ_TIMER,
+    KE_OBJ_CONDITION,    /* CONDITION_VARIABLE */
+    KE_OBJ_BARRIER,      /* SYNCHRONIZATION_BARRIER */
+    KE_OBJ_SPINLOCK,
+    KE_OBJ_FAST_MUTEX,
+    KE_OBJ_GUARDED_MUTEX,
+    KE_OBJ_ERESOURCE,
+    KE_OBJ_PUSH_LOCK,
+    KE_OBJ_TYPE_COUNT
+};
+
+struct ke_object_spec {
+    char *name;
+    enum ke_object_type type;
+    bool notification;   /* EVENT/TIMER: notification (wake all) vs synchronization */
+    bool signaled;       /* EVENT: initial state */
+    bool queued;         /* SPINLOCK: in-stack queued spinlock, FIFO grants (R6.3) */
+    bool kernel;         /* MUTEX: a kernel KMUTEX (exit while held is a bugcheck) */
+    bool shared_starve_exclusive; /* ERESOURCE: shared grants ignore exclusive waiters */
+    int64_t initial, limit;       /* SEMAPHORE */
+    int64_t count;                /* BARRIER: threads per phase */
+    sim_time_t due, period;       /* TIMER: first expiry, re-arm period (0 = one-shot) */
     struct ke_src src;
 };
 
@@ -98,6 +151,7 @@ struct ps_thread_spec {
     bool priority_absolute; /* `priority` is a base priority 1..31 */
     int priority;           /* else a relative value (KE_REL_*, or -7..6 for realtime) */
     uint64_t affinity;      /* 0 = the process's affinity */
+    bool disable_boost;     /* SetThreadPriorityBoost (R3.1) */
     struct ke_program program;
     struct ke_src src;
 };
@@ -114,6 +168,7 @@ struct ps_process_spec {
     struct sim_dist arrival_every;
     int64_t arrival_count; /* or KE_LOOP_FOREVER */
     uint64_t affinity;     /* 0 = every processor */
+    bool disable_boost;    /* SetProcessPriorityBoost (R3.1) */
     struct ps_thread_spec *threads;
     int nthreads;
     struct ke_src src;
@@ -133,12 +188,15 @@ struct ke_machine_config {
     int quantum_units;        /* KE_QUANTUM_UNITS only */
     int priority_separation;  /* PsPrioritySeparation 0..2 (R2.4), default 2 */
     sim_time_t context_switch; /* CPU time charged to each switch, default 0 */
+    sim_time_t slice;          /* exact time slice of rr and eevdf; 0 = the policy's default */
 };
 
 struct ps_workload {
     struct ke_machine_config machine;
     struct ps_process_spec *processes;
     int nprocesses;
+    struct ke_object_spec *objects;
+    int nobjects;
 };
 
 void ps_workload_init(struct ps_workload *wl); /* empty, machine defaults */
@@ -184,6 +242,39 @@ struct ps_process {
     sim_time_t arrival_time, exit_time;
 };
 
+/* KWAIT_BLOCK: one object of a thread's wait, queued in the object's
+ * wait list (R5.1). */
+struct ke_wait_block {
+    struct sim_list link;
+    struct ke_thread *thread;
+    struct ke_object *object;
+    uint32_t index; /* STATUS_WAIT_0 + index when this object satisfies a wait-any */
+};
+
+/* A scenario resource at run time: DISPATCHER_HEADER plus the body of its
+ * type (models/ke_object.c, models/ex_lock.c). */
+struct ke_object {
+    const struct ke_object_spec *spec;
+    uint32_t index;
+    int64_t signal_state;     /* event/timer 0/1, semaphore count, mutex 1 = free */
+    struct sim_list waiters;  /* wait blocks, FIFO (R5.1) */
+    uint32_t nwaiters;
+    struct ke_thread *owner;  /* mutex, spinlock, fast/guarded mutex, eresource exclusive */
+    int64_t recursion;        /* holds by `owner` */
+    bool abandoned;           /* R5.4: the owner exited holding it */
+    struct sim_list owned_link; /* in the owner's list of owned objects */
+    struct ke_shared_owner {  /* eresource / push lock shared holders */
+        struct ke_thread *thread;
+        int64_t count;
+    } *shared;
+    uint32_t nshared, shared_cap;
+    uint32_t exclusive_waiters;
+    int64_t arrived;          /* barrier: threads in the current phase */
+    struct sim_event expiry;  /* timer */
+    gsl_rng *rng;             /* spinlock: which spinner wins */
+    struct ke_machine *m;
+};
+
 /* An open loop or periodic block of a running program. */
 struct ke_frame {
     uint32_t opener;    /* index of the LOOP/PERIODIC op */
@@ -225,6 +316,21 @@ struct ke_thread {
     gsl_rng *rng;
     struct ke_machine *m;
 
+    /* waits and locks */
+    struct ke_wait_block *wait_blocks; /* capacity: the largest wait of its program */
+    uint32_t wait_cap, wait_count;
+    bool wait_all;
+    int wait_status;          /* NTSTATUS of the last wait: STATUS_WAIT_0+i, STATUS_TIMEOUT, ... */
+    int op_phase;             /* progress inside a multi-step operation (cond wait) */
+    int wake_increment;       /* priority increment when its timer wait ends (I/O) */
+    int irql;                 /* PASSIVE 0, APC 1, DISPATCH 2 (R6.1) */
+    int spinlocks_held;
+    int apc_locks_held;       /* fast/guarded mutexes held (APC_LEVEL, R6.4) */
+    struct ke_object *spinning_on;
+    sim_time_t spin_since;
+    struct sim_list owned;    /* owned mutexes (MutantListHead) */
+    bool disable_boost;       /* R3.1 */
+
     int64_t policy_slot[6];   /* scratch owned by the machine's policy */
 };
 
@@ -255,7 +361,14 @@ enum ke_ready_reason {
 enum ke_wait_reason {
     KE_WAIT_SLEEP,
     KE_WAIT_PERIOD, /* a periodic thread waiting for its next release */
+    KE_WAIT_IO,     /* simulated I/O */
+    KE_WAIT_OBJECT, /* dispatcher objects or a lock: see the object callbacks */
 };
+
+/* NTSTATUS values a wait ends with (R5.4, R5.7, R5.8). */
+#define KE_STATUS_WAIT_0 0x000
+#define KE_STATUS_ABANDONED_WAIT_0 0x080
+#define KE_STATUS_TIMEOUT 0x102
 
 /* Every callback may be NULL.  `now` is the simulated time.  The objects
  * passed are valid for the duration of the call; threads and processes stay
@@ -276,6 +389,15 @@ struct ke_probe {
     void (*wait_end)(void *ctx, sim_time_t now, const struct ke_thread *t);
     void (*quantum_end)(void *ctx, sim_time_t now, const struct ke_cpu *c, const struct ke_thread *t);
     void (*priority_change)(void *ctx, sim_time_t now, const struct ke_thread *t, int old_priority);
+    /* t starts waiting (or spinning) for object o; one call per object of a wait */
+    void (*object_wait)(void *ctx, sim_time_t now, const struct ke_thread *t, const struct ke_object *o);
+    /* t's wait for o is over: it got o (`acquired`; `contended` if it had to
+     * wait or spin), or it stopped waiting (timeout, another object of a
+     * wait-any satisfied it) */
+    void (*object_done)(void *ctx, sim_time_t now, const struct ke_thread *t, const struct ke_object *o,
+                        bool acquired, bool contended);
+    /* t gave up ownership (or a shared hold) of lock or mutex o */
+    void (*object_release)(void *ctx, sim_time_t now, const struct ke_thread *t, const struct ke_object *o);
 };
 
 struct ke_run_options {
@@ -295,6 +417,7 @@ enum ke_run_status {
     KE_RUN_MAX_EVENTS, /* stopped by max_events */
     KE_RUN_INTERRUPTED,/* the stop flag was raised */
     KE_RUN_ERROR,      /* a scenario error found while running: ke_machine_error() */
+    KE_RUN_DEADLOCK,   /* threads wait for each other forever: ke_machine_error() has the report */
 };
 
 /* Build the machine and its initial processes.  Returns 0, or -1 with a

@@ -41,6 +41,7 @@ struct ke_cpu_int {
     struct ke_thread *left;        /* thread that left since the last switch */
     enum ke_ready_reason why_out;  /* why a still-runnable current must leave */
     bool yielded_down;             /* runs a lower thread after a yield (R2.10) */
+    bool deferred;                 /* a switch waits for IRQL to drop below DISPATCH */
 };
 
 struct ke_machine {
@@ -70,10 +71,13 @@ struct ke_machine {
     int nsources;
     struct ps_ids ids;
     uint32_t ideal_seed;           /* per-process ideal-CPU seeds, round robin */
+    struct ke_object *objects;     /* one per ps_workload.objects */
+    int nobjects;
     int64_t work_left;             /* live threads + unfinished sources */
 
     bool failed;
-    char error[512];
+    bool deadlocked;
+    char error[4096];
 };
 
 /* ===== dispatcher core (models/dispatch.c) ============================== */
@@ -92,6 +96,8 @@ void ke__standby(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t,
 void ke__displace_standby(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t);
 /* The running thread t leaves its processor for good: Waiting or Terminated. */
 void ke__leave_cpu(struct ke_machine *m, struct ke_thread *t, enum ke_thread_state to);
+/* Ask for c to be rescheduled when the current event ends. */
+void ke__resched(struct ke_machine *m, struct ke_cpu *c);
 /* Apply every pending reschedule (the dispatcher's exit, KiExitDispatcher). */
 void ke__flush(struct ke_machine *m);
 /* Change a thread's current priority, re-queueing it if it is Ready. */
@@ -117,6 +123,75 @@ static inline bool ke__affine(const struct ke_thread *t, int cpu)
     return (t->affinity >> cpu) & 1;
 }
 
+/* ===== dispatcher objects and waits (models/ke_object.c) ================= */
+
+#define KE_PASSIVE_LEVEL 0
+#define KE_APC_LEVEL 1
+#define KE_DISPATCH_LEVEL 2
+#define KE_EVENT_INCREMENT 1
+#define KE_SEMAPHORE_INCREMENT 1
+#define KE_MUTANT_INCREMENT 1
+
+int ke__objects_init(struct ke_machine *m);
+void ke__objects_fini(struct ke_machine *m);
+/* KeWaitForMultipleObjects for the running thread t.  Returns true if t
+ * blocked (it left its processor), false if the wait was satisfied or
+ * timed out at once (t->wait_status says which). */
+bool ke__wait(struct ke_machine *m, struct ke_thread *t, struct ke_object *const *objs,
+              uint32_t n, bool all, bool has_timeout, sim_time_t timeout);
+/* Queue wait block `index` of t (its t->wait_count-th) at the tail of o's
+ * wait list, without blocking t. */
+void ke__link_block(struct ke_machine *m, struct ke_thread *t, struct ke_object *o, uint32_t index);
+/* Block the running thread t in o's wait list without testing o (locks,
+ * conditions, barriers): woken only by an explicit ke__unwait. */
+void ke__block_on(struct ke_machine *m, struct ke_thread *t, struct ke_object *o, uint32_t index,
+                  bool has_timeout, sim_time_t timeout);
+/* KiUnwaitThread: end t's wait with `status`, unlinking its wait blocks;
+ * `got` is the index of the object it acquired, -1 none, -2 all.  With
+ * `adjust`, the policy applies the unwait quantum/boost rules for
+ * `increment` (R2.8, R3.2); without, the caller already did (R3.6). */
+void ke__unwait(struct ke_machine *m, struct ke_thread *t, int status, int got, int increment,
+                bool adjust);
+/* Operations on objects by the running thread; scenario errors (releasing
+ * a mutex it does not own, a semaphore past its limit) go to ke__error. */
+void ke__set_event(struct ke_machine *m, struct ke_object *o, int increment, bool pulse);
+void ke__reset_event(struct ke_object *o);
+void ke__release_semaphore(struct ke_machine *m, struct ke_thread *t, struct ke_object *o,
+                           int64_t count, const struct ke_src *src);
+void ke__release_mutex(struct ke_machine *m, struct ke_thread *t, struct ke_object *o,
+                       const struct ke_src *src);
+void ke__wake_condition(struct ke_machine *m, struct ke_object *o, bool all);
+/* Enter a barrier; true if t blocked. */
+bool ke__enter_barrier(struct ke_machine *m, struct ke_thread *t, struct ke_object *o);
+/* Thread exit: abandon the mutants it owns (R5.4); false (and a scenario
+ * error) if it still holds a kernel KMUTEX or any executive lock. */
+bool ke__thread_release_all(struct ke_machine *m, struct ke_thread *t);
+
+/* ===== executive locks (models/ex_lock.c) ================================ */
+
+/* Acquire a spinlock, fast/guarded mutex, eresource or push lock (shared
+ * for the last two when `shared`).  True if t stopped (it blocks or spins). */
+bool ex__acquire(struct ke_machine *m, struct ke_thread *t, struct ke_object *o, bool shared,
+                 const struct ke_src *src);
+void ex__release(struct ke_machine *m, struct ke_thread *t, struct ke_object *o,
+                 const struct ke_src *src);
+/* The IRQL t runs at, from what it holds (R6.1). */
+int ke__irql_of(const struct ke_thread *t);
+/* Recompute t's IRQL after it released something; apply switches deferred
+ * while it ran at DISPATCH_LEVEL. */
+void ke__irql_update(struct ke_machine *m, struct ke_thread *t);
+
+/* ===== deadlocks (models/deadlock.c) ====================================== */
+
+/* t is about to wait for lock o: if that closes a cycle of owners and
+ * waiters, stop the run with a report and return true. */
+bool ke__deadlock_cycle(struct ke_machine *m, struct ke_thread *t, struct ke_object *o);
+/* After a dispatch: if every thread waits with nothing left that could
+ * wake one, stop the run with a report. */
+void ke__deadlock_quiescent(struct ke_machine *m);
+/* Stop the run as deadlocked; the report is in m->error. */
+void ke__deadlock(struct ke_machine *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* ===== ready lists (models/readyq.c, R4.3, R4.4) ======================== */
 
 void ke__readyq_init(struct ke_readyq *q);
@@ -138,6 +213,14 @@ struct ke_thread *ke__readyq_first_for(const struct ke_readyq *q, int cpu);
  * CPU time, blocks, yields or exits. */
 void ke__interp_continue(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t);
 void ke__interp_init(struct ke_thread *t);
+/* Execute a synchronization operation (models/interp_sync.c); true when t
+ * stops executing for now. */
+bool ke__interp_sync(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t,
+                     const struct ke_op *op);
+/* Block the running thread t until `until` on its own timer; it wakes with
+ * `increment` (R3.3). */
+void ke__wait_until(struct ke_machine *m, struct ke_thread *t, sim_time_t until,
+                    enum ke_wait_reason why, int increment);
 
 /* ===== Ps: processes, threads, IDs (models/process.c, models/ps_id.c) ==== */
 

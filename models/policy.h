@@ -82,6 +82,24 @@ struct ke_policy_ops {
 
     /* t has just started running on c.  NULL allowed. */
     void (*set_next)(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t);
+
+    /* c's running thread t dropped below DISPATCH_LEVEL: apply what its
+     * IRQL deferred (a quantum end).  NULL allowed. */
+    void (*irql_lowered)(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t);
+
+    /* Running t on c had a wait satisfied without blocking (R2.9).  Return
+     * true if another thread was made Standby on c.  NULL allowed. */
+    bool (*nowait)(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t);
+
+    /* Lock handoff from `releaser` to `waiter` (KeSetEventBoostPriority,
+     * R3.6; `gate` for guarded mutexes and push locks): adjust both before
+     * the waiter is readied.  NULL: plain unwait with EVENT_INCREMENT. */
+    void (*handoff)(struct ke_machine *m, struct ke_thread *releaser, struct ke_thread *waiter,
+                    bool gate);
+
+    /* An ERESOURCE waiter at `priority` timed out waiting for `owner`
+     * (R3.8): boost the owner.  NULL allowed. */
+    void (*owner_boost)(struct ke_machine *m, struct ke_thread *owner, int priority);
 };
 
 extern const struct ke_policy_ops nt_policy;

@@ -12,7 +12,9 @@
  *   - quantum accounting at each clock tick and quantum end (KiQuantumEnd,
  *     R2.2, R2.6) with decay of boosts toward base;
  *   - quantum and priority adjustment when a wait ends (R2.8, R3.2);
- *   - NtYieldExecution (R2.10).
+ *   - NtYieldExecution (R2.10);
+ *   - waits satisfied without blocking (R2.9), the lock handoff boost
+ *     (R3.6) and the ERESOURCE owner boost (R3.8).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -141,6 +143,12 @@ static void quantum_end(struct ke_machine *m, struct ke_cpu *c, struct ke_thread
 static void nt_tick(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t)
 {
     t->quantum -= CLOCK_QUANTUM_DECREMENT; /* R2.2: however long it ran in this tick */
+    if (t->quantum <= 0 && t->irql < KE_DISPATCH_LEVEL) /* else when IRQL drops (R2.6) */
+        quantum_end(m, c, t);
+}
+
+static void nt_irql_lowered(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t)
+{
     if (t->quantum <= 0)
         quantum_end(m, c, t);
 }
@@ -164,7 +172,7 @@ static void nt_unwait(struct ke_machine *m, struct ke_thread *t, int increment)
             decay(m, t, 1);
         }
     }
-    if (t->priority_decrement != 0)
+    if (t->priority_decrement != 0 || t->disable_boost) /* R3.1 */
         return;
     int fg = t->process->foreground ? (int)(m->psep_mask & 3) : 0;
     if (fg == 3)
@@ -194,6 +202,57 @@ static bool nt_yield(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t
     return true;
 }
 
+/* KiAdjustQuantumThread (R2.9): a wait satisfied without blocking. */
+static bool nt_nowait(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t)
+{
+    if (t->priority >= LOW_REALTIME_PRIORITY || t->base_priority >= LOW_REALTIME_PRIORITY - 2)
+        return false;
+    if ((t->quantum -= WAIT_QUANTUM_DECREMENT) > 0)
+        return false;
+    t->quantum = t->quantum_reset;
+    decay(m, t, 1);
+    if (c->next)
+        return false;
+    struct ke_thread *n = ke__readyq_peek(&c->ready, t->priority);
+    if (!n)
+        return false;
+    nt_dequeue(m, n);
+    ke__standby(m, c, n, KE_READY_QUANTUM_END);
+    return true;
+}
+
+/* KeSetEventBoostPriority / KeSignalGateBoostPriority (R3.6). */
+static void nt_handoff(struct ke_machine *m, struct ke_thread *releaser, struct ke_thread *w,
+                       bool gate)
+{
+    int rp = releaser->priority;
+    if (rp < LOW_REALTIME_PRIORITY) {
+        if (gate) {
+            releaser->quantum = 3; /* the gate path keeps its priority */
+        } else {
+            rp = compute_new_priority(releaser, 0);
+            ke__set_priority(m, releaser, rp);
+        }
+        releaser->priority_decrement = 0;
+    }
+    if (!w->disable_boost && w->priority <= rp && w->priority < 13) {
+        int p = rp + 1 < 13 ? rp + 1 : 13;
+        w->priority_decrement = p - w->base_priority; /* all of it goes at quantum end */
+        ke__set_priority(m, w, p);
+    }
+    w->quantum = (w->quantum > 4 ? w->quantum : 4) - 1;
+}
+
+/* ExpBoostOwnerThread (R3.8): owners below the waiter and below 14 go to 14. */
+static void nt_owner_boost(struct ke_machine *m, struct ke_thread *owner, int priority)
+{
+    if (owner->priority >= priority || owner->priority >= 14)
+        return;
+    owner->priority_decrement += 14 - owner->priority;
+    owner->quantum = owner->quantum_reset;
+    ke__set_priority(m, owner, 14);
+}
+
 static void nt_thread_init(struct ke_machine *m, struct ke_thread *t)
 {
     (void)m;
@@ -212,4 +271,8 @@ const struct ke_policy_ops nt_policy = {
     .tick = nt_tick,
     .unwait = nt_unwait,
     .yield = nt_yield,
+    .irql_lowered = nt_irql_lowered,
+    .nowait = nt_nowait,
+    .handoff = nt_handoff,
+    .owner_boost = nt_owner_boost,
 };

@@ -55,6 +55,17 @@ static int next_ideal_cpu(struct ke_machine *m, struct ps_process *p, uint64_t a
     return __builtin_ctzll(affinity);
 }
 
+/* Wait blocks a thread needs: its largest wait (R5.7), at least one for
+ * locks, conditions and barriers. */
+static uint32_t wait_blocks_needed(const struct ke_program *prog)
+{
+    uint32_t n = 1;
+    for (uint32_t i = 0; i < prog->n; i++)
+        if (prog->ops[i].nobjects > n)
+            n = prog->ops[i].nobjects;
+    return n;
+}
+
 static struct ke_thread *thread_create(struct ke_machine *m, struct ps_process *p,
                                        const struct ps_thread_spec *ts, int k)
 {
@@ -66,7 +77,9 @@ static struct ke_thread *thread_create(struct ke_machine *m, struct ps_process *
     if (!(t->entity = malloc(len)))
         goto fail;
     snprintf(t->entity, len, "%s/%s", p->entity, own);
-    if (!(t->rng = sim_rng_stream(m->opt.seed, t->entity)) || ps__ids_alloc(&m->ids, &t->tid))
+    t->wait_cap = wait_blocks_needed(&ts->program);
+    if (!(t->rng = sim_rng_stream(m->opt.seed, t->entity)) || ps__ids_alloc(&m->ids, &t->tid) ||
+        !(t->wait_blocks = calloc(t->wait_cap, sizeof *t->wait_blocks)))
         goto fail;
     free(own);
     t->m = m;
@@ -82,12 +95,15 @@ static struct ke_thread *thread_create(struct ke_machine *m, struct ps_process *
     t->ideal_cpu = next_ideal_cpu(m, p, t->affinity);
     t->last_cpu = t->cpu = -1;
     t->quantum = t->quantum_reset = p->quantum_reset; /* R2.3 */
+    t->disable_boost = ts->disable_boost || p->spec->disable_boost;
+    sim_list_init(&t->owned);
     ke__interp_init(t);
     m->threads[m->nthreads++] = t;
     return t;
 fail:
     if (t) {
         free(t->entity);
+        free(t->wait_blocks);
         if (t->rng)
             gsl_rng_free(t->rng);
     }
@@ -241,6 +257,7 @@ void ps__objects_free(struct ke_machine *m)
         if (t->rng)
             gsl_rng_free(t->rng);
         free(t->entity);
+        free(t->wait_blocks);
         free(t);
     }
     for (uint32_t i = 0; i < m->nprocesses; i++) {

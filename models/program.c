@@ -42,8 +42,10 @@ int ke_program_close(struct ke_program *p, uint32_t opener, struct ke_src src)
 
 void ke_program_free(struct ke_program *p)
 {
-    for (uint32_t i = 0; i < p->n; i++)
+    for (uint32_t i = 0; i < p->n; i++) {
         sim_dist_free(&p->ops[i].dist);
+        free(p->ops[i].objects);
+    }
     free(p->ops);
     memset(p, 0, sizeof *p);
 }

@@ -22,6 +22,7 @@ void ps_workload_init(struct ps_workload *wl)
     c->quantum_units = 6;
     c->priority_separation = 2; /* client default Win32PrioritySeparation 0x2 (R2.5) */
     c->context_switch = 0;
+    c->slice = 0; /* each policy that slices has its own default (rr 10 ms, eevdf 3 ms) */
 }
 
 static void thread_spec_free(struct ps_thread_spec *t)
@@ -41,5 +42,8 @@ void ps_workload_free(struct ps_workload *wl)
         sim_dist_free(&p->arrival_every);
     }
     free(wl->processes);
+    for (int i = 0; i < wl->nobjects; i++)
+        free(wl->objects[i].name);
+    free(wl->objects);
     memset(wl, 0, sizeof *wl);
 }

@@ -74,7 +74,93 @@ struct ps_thread_spec *h_hog(struct ps_process_spec *p, const char *name, int re
     return t;
 }
 
+int h_object(struct ps_workload *wl, const char *name, enum ke_object_type type)
+{
+    wl->objects = realloc(wl->objects, (size_t)(wl->nobjects + 1) * sizeof *wl->objects);
+    struct ke_object_spec *o = &wl->objects[wl->nobjects];
+    memset(o, 0, sizeof *o);
+    o->name = strdup(name);
+    o->type = type;
+    o->limit = 1;
+    o->count = 2;
+    return wl->nobjects++;
+}
+
+void h_sync(struct ps_thread_spec *t, enum ke_op_kind kind, int object, int64_t arg)
+{
+    struct ke_op op;
+    memset(&op, 0, sizeof op);
+    op.kind = kind;
+    op.object = object;
+    op.arg = arg;
+    if (kind == KE_OP_WAIT) {
+        op.objects = malloc(sizeof *op.objects);
+        op.objects[0] = object;
+        op.nobjects = 1;
+    }
+    ke_program_append(&t->program, &op);
+}
+
+void h_io(struct ps_thread_spec *t, sim_time_t d, int increment)
+{
+    struct ke_op op;
+    memset(&op, 0, sizeof op);
+    op.kind = KE_OP_IO;
+    op.dist = sim_dist_const(d);
+    op.arg = increment;
+    ke_program_append(&t->program, &op);
+}
+
+void h_wait(struct ps_thread_spec *t, const int *objects, int n, bool all, sim_time_t timeout)
+{
+    struct ke_op op;
+    memset(&op, 0, sizeof op);
+    op.kind = KE_OP_WAIT;
+    op.objects = malloc((size_t)n * sizeof *op.objects);
+    memcpy(op.objects, objects, (size_t)n * sizeof *op.objects);
+    op.nobjects = (uint32_t)n;
+    op.object = objects[0];
+    op.all = all;
+    op.has_timeout = timeout >= 0;
+    op.dist = sim_dist_const(timeout >= 0 ? timeout : 0);
+    ke_program_append(&t->program, &op);
+}
+
+const struct h_readied *h_ready_after(const struct h_run *r, int thread, enum ke_ready_reason why,
+                                      sim_time_t at)
+{
+    for (int i = 0; i < r->nrd; i++)
+        if (r->rd[i].thread == thread && r->rd[i].why == why && r->rd[i].at >= at)
+            return &r->rd[i];
+    return NULL;
+}
+
 static int idx(const struct ke_thread *t) { return t ? (int)t->index : -1; }
+
+static void record_object(struct h_run *r, sim_time_t now, const struct ke_thread *t,
+                          const struct ke_object *o, char what)
+{
+    if (r->nob < H_MAX_RECORDS)
+        r->ob[r->nob++] = (struct h_objevent){now, idx(t), (int)o->index, what};
+}
+
+static void on_object_wait(void *ctx, sim_time_t now, const struct ke_thread *t,
+                           const struct ke_object *o)
+{
+    record_object(ctx, now, t, o, 'w');
+}
+
+static void on_object_done(void *ctx, sim_time_t now, const struct ke_thread *t,
+                           const struct ke_object *o, bool acquired, bool contended)
+{
+    record_object(ctx, now, t, o, !acquired ? 'x' : contended ? 'c' : 'a');
+}
+
+static void on_object_release(void *ctx, sim_time_t now, const struct ke_thread *t,
+                              const struct ke_object *o)
+{
+    record_object(ctx, now, t, o, 'r');
+}
 
 static void on_switch(void *ctx, sim_time_t now, const struct ke_cpu *c,
                       const struct ke_thread *prev, const struct ke_thread *next)
@@ -88,7 +174,7 @@ static void on_ready(void *ctx, sim_time_t now, const struct ke_thread *t, enum 
 {
     struct h_run *r = ctx;
     if (r->nrd < H_MAX_RECORDS)
-        r->rd[r->nrd++] = (struct h_readied){now, idx(t), why, t->priority};
+        r->rd[r->nrd++] = (struct h_readied){now, idx(t), why, t->priority, t->wait_status};
 }
 
 static void on_thread(void *ctx, sim_time_t now, const struct ke_thread *t)
@@ -116,6 +202,9 @@ enum ke_run_status h_run(const struct ps_workload *wl, sim_time_t duration, stru
         .ready = on_ready,
         .thread_create = on_thread,
         .quantum_end = on_quantum_end,
+        .object_wait = on_object_wait,
+        .object_done = on_object_done,
+        .object_release = on_object_release,
     };
     struct ke_run_options opt = {
         .seed = 1, .duration = duration, .check_invariants = true, .probe = &probe};

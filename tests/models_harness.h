@@ -25,6 +25,14 @@ struct h_readied {
     int thread;
     enum ke_ready_reason why;
     int priority;
+    int status; /* the thread's last wait status */
+};
+
+struct h_objevent {
+    sim_time_t at;
+    int thread;
+    int object;
+    char what; /* 'w' starts waiting, 'a' acquired, 'c' acquired after waiting, 'x' gave up, 'r' released */
 };
 
 struct h_run {
@@ -33,6 +41,8 @@ struct h_run {
     struct h_readied rd[H_MAX_RECORDS];
     int nrd;
     int quantum_ends;
+    struct h_objevent ob[H_MAX_RECORDS];
+    int nob;
     char names[256][64]; /* thread entities by index (creation order) */
     int nthreads;
     enum ke_run_status status;
@@ -50,6 +60,18 @@ void h_op(struct ps_thread_spec *t, enum ke_op_kind kind, sim_time_t d);
 /* Open a loop (count or KE_LOOP_FOREVER) or a periodic block (period); returns the opener. */
 uint32_t h_open(struct ps_thread_spec *t, enum ke_op_kind kind, int64_t count_or_period);
 void h_close(struct ps_thread_spec *t, uint32_t opener);
+/* Declare a resource; returns its index. */
+int h_object(struct ps_workload *wl, const char *name, enum ke_object_type type);
+/* Append a synchronization operation on object `object` with argument `arg`
+ * (increment, count, ...); for KE_OP_WAIT a single-object wait. */
+void h_sync(struct ps_thread_spec *t, enum ke_op_kind kind, int object, int64_t arg);
+/* An I/O of duration d completing with `increment` (R3.3). */
+void h_io(struct ps_thread_spec *t, sim_time_t d, int increment);
+/* A wait on several objects, with an optional timeout (< 0: none). */
+void h_wait(struct ps_thread_spec *t, const int *objects, int n, bool all, sim_time_t timeout);
+/* The first readying of `thread` with reason `why` at or after `at`, or NULL. */
+const struct h_readied *h_ready_after(const struct h_run *r, int thread, enum ke_ready_reason why,
+                                      sim_time_t at);
 /* A thread that runs forever: loop forever { run 1s }. */
 struct ps_thread_spec *h_hog(struct ps_process_spec *p, const char *name, int rel_priority);
 

@@ -7,7 +7,8 @@ Suite *readyq_suite(void);
 Suite *nt_suite(void);
 Suite *fifo_suite(void);
 Suite *program_suite(void);
+Suite *sync_suite(void);
 
 const pssim_suite_fn pssim_suites[] = {
-    priority_suite, readyq_suite, nt_suite, fifo_suite, program_suite, NULL,
+    priority_suite, readyq_suite, nt_suite, fifo_suite, program_suite, sync_suite, NULL,
 };
