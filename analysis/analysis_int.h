@@ -10,8 +10,18 @@
 #endif
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sim/sim.h"
+
+/* ===== growable arrays (analysis/grow.c) ================================ */
+
+#include <stddef.h>
+
+/* Make room for `need` elements of `size` bytes in arr (capacity *cap),
+ * doubling and zeroing new slots.  Returns the (maybe moved) array, or NULL
+ * when out of memory (arr is then unchanged and still owned by the caller). */
+void *an__grow(void *arr, size_t *cap, size_t need, size_t size);
 
 /* ===== log-linear histograms (analysis/hist.c) ========================== */
 
@@ -46,5 +56,73 @@ int an_hist_merge(struct an_hist *dst, const struct an_hist *src);
 /* The i-th used bucket, i in [0, h->n): its upper bound in ns (exclusive) and
  * its count.  For drawing CDFs. */
 void an_hist_bucket(const struct an_hist *h, uint32_t i, sim_time_t *upper, uint64_t *count);
+
+/* ===== series carried by a result (analysis/result_series.c) ============ */
+
+struct an_result;
+struct an_curve;
+struct an_histo;
+struct an_slice;
+struct an_process_info;
+
+/* A copy of `s` owned by `r` until an_result_free; NULL when out of memory. */
+const char *an__keep(struct an_result *r, const char *s);
+/* Append an empty curve or histogram (scope, entity and name are kept);
+ * NULL when out of memory.  The pointer is valid until the next append. */
+struct an_curve *an__curve_add(struct an_result *r, const char *scope, const char *entity,
+                               const char *name);
+struct an_histo *an__histo_add(struct an_result *r, const char *scope, const char *entity,
+                               const char *name);
+/* 0, or -1 when out of memory. */
+int an__curve_point(struct an_curve *c, double x, double y);
+int an__histo_bucket(struct an_histo *h, sim_time_t upper, uint64_t count);
+/* A histogram holding the non-empty buckets of `src`. */
+int an__histo_from(struct an_result *r, const char *scope, const char *entity, const char *name,
+                   const struct an_hist *src);
+/* Append a copy; its strings must already be kept by `r` (or be literals). */
+int an__slice_add(struct an_result *r, const struct an_slice *s);
+int an__process_add(struct an_result *r, const struct an_process_info *p);
+/* Free the series and the strings (an_result_free calls it). */
+void an__series_free(struct an_result *r);
+
+/* ===== plot output: escaping, files, gnuplot (analysis/plot_io.c) ====== */
+
+/* Write `s` as a gnuplot single-quoted string literal, quotes included: a
+ * quote doubled, control characters as '?', so nothing in it is ever run or
+ * substituted (gnuplot expands backquotes in double-quoted strings and in
+ * commands, never in single-quoted ones) and it stays on its line. */
+void an__gp_quote(FILE *f, const char *s);
+/* Write `s` as one double-quoted field of a gnuplot data file: double quotes
+ * become single ones, backslashes are doubled (gnuplot reads escapes there)
+ * and control characters become '?', so a name stays one field of one
+ * line.  Data is read, never run. */
+void an__gp_field(FILE *f, const char *s);
+
+/* mkdir -p; 0, or -1 with a message. */
+int an__mkdirs(const char *dir, FILE *errfp);
+
+/* A file written under a temporary name and renamed when complete. */
+struct an__afile {
+    FILE *f;
+    char path[4096], tmp[4200];
+};
+/* Open DIR/NAME for writing (really DIR/.NAME.XXXXXX); 0 or -1 with a message. */
+int an__afile_open(struct an__afile *a, const char *dir, const char *name, FILE *errfp);
+/* Close and rename into place; 0, or -1 with a message (nothing is left). */
+int an__afile_commit(struct an__afile *a, FILE *errfp);
+void an__afile_abort(struct an__afile *a);
+
+struct an__gnuplot_job {
+    const char *program; /* found in PATH when it has no '/' */
+    const char *dir;     /* where it runs */
+    const char *script;  /* a file name in dir */
+    const char *output;  /* a file name in dir: gnuplot's variable pssim_output */
+    int timeout_s;
+};
+enum { AN__GP_OK, AN__GP_MISSING, AN__GP_FAILED };
+/* Run gnuplot on one script; AN__GP_MISSING when the program cannot be
+ * started, AN__GP_FAILED with the reason (or its first lines of output) in
+ * msg. */
+int an__gnuplot_run(const struct an__gnuplot_job *j, char *msg, size_t size);
 
 #endif

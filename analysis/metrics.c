@@ -82,8 +82,29 @@ static const struct qdef RESPONSE[] = {{0.99, "response_p99"}, {0, NULL}};
 
 static const char *const SUBSYSTEM_NAME[PS_SUBSYSTEM_COUNT] = {"win32", "wsl"};
 
+/* What a thread waits for: a sleep, an I/O, or an object of some type. */
+enum { WAIT_SLEEP = KE_OBJ_TYPE_COUNT, WAIT_IO, WAIT_KINDS };
+static const char *const WAIT_ROW[WAIT_KINDS] = {
+    [KE_OBJ_EVENT] = "wait_time_event",
+    [KE_OBJ_SEMAPHORE] = "wait_time_semaphore",
+    [KE_OBJ_MUTEX] = "wait_time_mutex",
+    [KE_OBJ_TIMER] = "wait_time_timer",
+    [KE_OBJ_CONDITION] = "wait_time_condition",
+    [KE_OBJ_BARRIER] = "wait_time_barrier",
+    [KE_OBJ_SPINLOCK] = "wait_time_spinlock",
+    [KE_OBJ_FAST_MUTEX] = "wait_time_fast_mutex",
+    [KE_OBJ_GUARDED_MUTEX] = "wait_time_guarded_mutex",
+    [KE_OBJ_ERESOURCE] = "wait_time_eresource",
+    [KE_OBJ_PUSH_LOCK] = "wait_time_push_lock",
+    [WAIT_SLEEP] = "wait_time_sleep",
+    [WAIT_IO] = "wait_time_io",
+};
+
 struct thread_acc {
     const struct ke_thread *t; /* NULL: slot not used (yet) */
+    sim_time_t wait_by_kind[WAIT_KINDS];
+    uint64_t timeouts;
+    int wait_kind;
     sim_time_t run_since, ready_since, lat_since, wait_since;
     sim_time_t cpu, ready, wait; /* accumulated, ns */
     uint64_t switches;
@@ -94,7 +115,8 @@ struct thread_acc {
 
 struct process_acc {
     const struct ps_process *p; /* NULL: slot not used (yet) */
-    bool exited;
+    bool exited, started;
+    sim_time_t creation;        /* request to its first thread running */
     sim_time_t response;
     sim_time_t cpu; /* summed from its threads at finish */
     struct an_hist lat;
@@ -108,6 +130,8 @@ struct jain {
 
 struct subsystem_acc {
     int nprocesses;
+    uint64_t started, failed;      /* processes that ran; creations vetoed */
+    sim_time_t creation_sum;
     sim_time_t cpu;   /* at finish */
     struct jain jain; /* at finish */
     struct an_hist lat;
@@ -126,7 +150,13 @@ struct an_metrics {
     size_t npr, prcap;
     struct subsystem_acc ss[PS_SUBSYSTEM_COUNT];
     struct cpu_acc cpu[KE_MAX_CPUS];
-    uint64_t switches, preemptions, migrations, completed;
+    uint64_t switches, preemptions, migrations, completed, timeouts, failed;
+    struct driver_acc {
+        const struct ps_driver_spec *d;
+        uint64_t callbacks, vetoed;
+        sim_time_t time;
+    } *dr;
+    size_t ndr, drcap;
     sim_time_t lat_max, starvation_max;
     struct an_hist lat, resp;
     double resp_sum;
@@ -157,20 +187,6 @@ static sim_time_t close_interval(bool *open, sim_time_t since, sim_time_t now, s
 
 /* Grow a zero-filled array to hold `need` elements, doubling.  Returns the
  * (possibly moved) array, or NULL with `arr` untouched. */
-static void *grow(void *arr, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return arr;
-    size_t ncap = *cap ? *cap : 16;
-    while (ncap < need)
-        ncap *= 2;
-    char *a = realloc(arr, ncap * size);
-    if (!a)
-        return NULL;
-    memset(a + *cap * size, 0, (ncap - *cap) * size);
-    *cap = ncap;
-    return a;
-}
 
 static double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
 
@@ -194,7 +210,7 @@ static struct process_acc *process_slot(struct an_metrics *am, const struct ps_p
 {
     if (p->index < am->npr && am->pr[p->index].p)
         return &am->pr[p->index];
-    void *a = grow(am->pr, &am->prcap, (size_t)p->index + 1, sizeof *am->pr);
+    void *a = an__grow(am->pr, &am->prcap, (size_t)p->index + 1, sizeof *am->pr);
     if (!a) {
         am->oom = true;
         return NULL;
@@ -212,7 +228,7 @@ static struct thread_acc *thread_register(struct an_metrics *am, const struct ke
 {
     if (!process_slot(am, t->process))
         return NULL;
-    void *a = grow(am->th, &am->thcap, (size_t)t->index + 1, sizeof *am->th);
+    void *a = an__grow(am->th, &am->thcap, (size_t)t->index + 1, sizeof *am->th);
     if (!a) {
         am->oom = true;
         return NULL;
@@ -341,23 +357,85 @@ static void on_context_switch(void *ctx, sim_time_t now, const struct ke_cpu *c,
         am->switches++;
     if (next)
         switch_in(am, now, c, next);
+    struct process_acc *pa = next ? process_slot(am, next->process) : NULL;
+    if (pa && !pa->started) { /* its first thread runs */
+        pa->started = true;
+        pa->creation = now - next->process->arrival_time;
+        am->ss[next->process->subsystem].started++;
+        am->ss[next->process->subsystem].creation_sum += pa->creation;
+    }
+}
+
+/* Drivers are few: a linear search keyed by their spec. */
+static struct driver_acc *driver_slot(struct an_metrics *am, const struct ps_driver_spec *d)
+{
+    for (size_t i = 0; i < am->ndr; i++)
+        if (am->dr[i].d == d)
+            return &am->dr[i];
+    void *a = an__grow(am->dr, &am->drcap, am->ndr + 1, sizeof *am->dr);
+    if (!a) {
+        am->oom = true;
+        return NULL;
+    }
+    am->dr = a;
+    am->dr[am->ndr].d = d;
+    return &am->dr[am->ndr++];
+}
+
+static void on_notify(void *ctx, sim_time_t now, const struct ps_driver_spec *d, bool create,
+                      const struct ps_create_notify_info *info, const struct ps_process *p,
+                      const struct ke_thread *t, const struct ke_thread *in, sim_time_t cost)
+{
+    (void)now, (void)create, (void)info, (void)p, (void)t, (void)in;
+    struct driver_acc *da = driver_slot(ctx, d);
+    if (da) {
+        da->callbacks++;
+        da->time += cost;
+    }
+}
+
+static void on_create_failed(void *ctx, sim_time_t now, const struct ps_process_spec *spec,
+                             const struct ke_thread *creator, const struct ps_driver_spec *by)
+{
+    struct an_metrics *am = ctx;
+    (void)now, (void)creator;
+    struct driver_acc *da = driver_slot(am, by);
+    if (da)
+        da->vetoed++;
+    am->ss[spec->subsystem].failed++;
+    am->failed++;
+}
+
+static int wait_kind(const struct ke_thread *t, enum ke_wait_reason why)
+{
+    if (why == KE_WAIT_IO)
+        return WAIT_IO;
+    if (why == KE_WAIT_OBJECT && t->wait_count > 0)
+        return (int)t->wait_blocks[0].object->spec->type; /* the first object of the wait */
+    return WAIT_SLEEP;
 }
 
 static void on_wait_begin(void *ctx, sim_time_t now, const struct ke_thread *t, enum ke_wait_reason why)
 {
-    (void)why;
     struct thread_acc *ta = thread_slot(ctx, t);
     if (ta && !ta->waiting) {
         ta->waiting = true;
         ta->wait_since = now;
+        ta->wait_kind = wait_kind(t, why);
     }
 }
 
 static void on_wait_end(void *ctx, sim_time_t now, const struct ke_thread *t)
 {
-    struct thread_acc *ta = thread_slot(ctx, t);
-    if (ta)
-        close_interval(&ta->waiting, ta->wait_since, now, &ta->wait);
+    struct an_metrics *am = ctx;
+    struct thread_acc *ta = thread_slot(am, t);
+    if (!ta)
+        return;
+    ta->wait_by_kind[ta->wait_kind] += close_interval(&ta->waiting, ta->wait_since, now, &ta->wait);
+    if (t->wait_status == KE_STATUS_TIMEOUT) { /* a timed-out wait carries on, counted */
+        ta->timeouts++;
+        am->timeouts++;
+    }
 }
 
 /* ===== life cycle ======================================================= */
@@ -376,6 +454,8 @@ struct an_metrics *an_metrics_new(void)
         .context_switch = on_context_switch,
         .wait_begin = on_wait_begin,
         .wait_end = on_wait_end,
+        .notify = on_notify,
+        .create_failed = on_create_failed,
     };
     return am;
 }
@@ -392,6 +472,7 @@ void an_metrics_free(struct an_metrics *am)
         an_hist_free(&am->ss[s].lat);
     an_hist_free(&am->lat);
     an_hist_free(&am->resp);
+    free(am->dr);
     free(am->th);
     free(am->pr);
     free(am);
@@ -411,7 +492,8 @@ static void close_all(struct an_metrics *am, sim_time_t end)
         sim_time_t waited = close_interval(&ta->is_ready, ta->ready_since, end, &ta->ready);
         if (waited > am->starvation_max)
             am->starvation_max = waited;
-        close_interval(&ta->waiting, ta->wait_since, end, &ta->wait);
+        ta->wait_by_kind[ta->wait_kind] +=
+            close_interval(&ta->waiting, ta->wait_since, end, &ta->wait);
     }
     for (int c = 0; c < KE_MAX_CPUS; c++)
         close_interval(&am->cpu[c].on, am->cpu[c].since, end, &am->cpu[c].busy);
@@ -484,6 +566,8 @@ static void emit_run(struct an_metrics *am, struct emit *e, double capacity)
     put(e, "response_mean", ratio(am->resp_sum, (double)am->completed));
     put_quants(e, &am->resp, RESPONSE);
     put(e, "processes_completed", (double)am->completed);
+    put(e, "wait_timeouts", (double)am->timeouts);
+    put(e, "creations_failed", (double)am->failed);
 }
 
 static void emit_subsystems(struct an_metrics *am, struct emit *e, double capacity)
@@ -498,6 +582,20 @@ static void emit_subsystems(struct an_metrics *am, struct emit *e, double capaci
         put(e, "share", ratio(sim_time_to_seconds(ss->cpu), capacity));
         put(e, "jain_fairness", jain_value(&ss->jain));
         put_quants(e, &ss->lat, GROUP_LAT);
+        put(e, "creation_latency_mean",
+            ratio(sim_time_to_seconds(ss->creation_sum), (double)ss->started));
+        put(e, "creations_failed", (double)ss->failed);
+    }
+}
+
+static void emit_drivers(struct an_metrics *am, struct emit *e)
+{
+    e->scope = AN_SCOPE_DRIVER;
+    for (size_t i = 0; i < am->ndr; i++) {
+        e->entity = am->dr[i].d->name;
+        put(e, "callbacks", (double)am->dr[i].callbacks);
+        put(e, "callback_time", sim_time_to_seconds(am->dr[i].time));
+        put(e, "vetoed", (double)am->dr[i].vetoed);
     }
 }
 
@@ -515,6 +613,8 @@ static void emit_processes(struct an_metrics *am, struct emit *e, double capacit
         put_quants(e, &pa->lat, GROUP_LAT);
         if (pa->exited)
             put(e, "response_time", sim_time_to_seconds(pa->response));
+        if (pa->started)
+            put(e, "creation_latency", sim_time_to_seconds(pa->creation));
     }
 }
 
@@ -532,6 +632,11 @@ static void emit_threads(struct an_metrics *am, struct emit *e)
         put(e, "wait_time", sim_time_to_seconds(ta->wait));
         put(e, "switches", (double)ta->switches);
         put_quants(e, &ta->lat, THREAD_LAT);
+        for (int k = 0; k < WAIT_KINDS; k++) /* only the kinds it waited for */
+            if (ta->wait_by_kind[k] > 0)
+                put(e, WAIT_ROW[k], sim_time_to_seconds(ta->wait_by_kind[k]));
+        if (ta->timeouts)
+            put(e, "wait_timeouts", (double)ta->timeouts);
     }
 }
 
@@ -561,5 +666,6 @@ int an_metrics_finish(struct an_metrics *am, sim_time_t end, int ncpus, struct a
     emit_processes(am, &e, capacity);
     emit_threads(am, &e);
     emit_cpus(am, &e, ncpus, end);
+    emit_drivers(am, &e);
     return e.err;
 }

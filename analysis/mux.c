@@ -37,6 +37,13 @@ FORWARD(quantum_end, (void *ctx, sim_time_t now, const struct ke_cpu *c, const s
         now, c, t)
 FORWARD(priority_change, (void *ctx, sim_time_t now, const struct ke_thread *t, int old_priority),
         now, t, old_priority)
+FORWARD(object_wait, (void *ctx, sim_time_t now, const struct ke_thread *t, const struct ke_object *o),
+        now, t, o)
+FORWARD(object_done, (void *ctx, sim_time_t now, const struct ke_thread *t, const struct ke_object *o,
+                      bool acquired, bool contended),
+        now, t, o, acquired, contended)
+FORWARD(object_release,
+        (void *ctx, sim_time_t now, const struct ke_thread *t, const struct ke_object *o), now, t, o)
 
 void an_mux_init(struct an_mux *mux)
 {
@@ -66,4 +73,7 @@ void an_mux_add(struct an_mux *mux, const struct ke_probe *p)
     ENABLE(wait_end);
     ENABLE(quantum_end);
     ENABLE(priority_change);
+    ENABLE(object_wait);
+    ENABLE(object_done);
+    ENABLE(object_release);
 }

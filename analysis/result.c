@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "analysis/analysis.h"
+#define ANALYSIS_INTERNAL
+#include "analysis/analysis_int.h"
 
 const char *an_scope_name(enum an_scope s)
 {
@@ -19,6 +21,8 @@ const char *an_scope_name(enum an_scope s)
     case AN_SCOPE_THREAD: return "thread";
     case AN_SCOPE_CPU: return "cpu";
     case AN_SCOPE_LOCK: return "lock";
+    case AN_SCOPE_DRIVER: return "driver";
+    case AN_SCOPE_COUNT: break;
     }
     return "?";
 }
@@ -60,5 +64,6 @@ void an_result_free(struct an_result *r)
         free(r->rows[i].entity);
     free(r->rows);
     free(r->scenario);
+    an__series_free(r);
     memset(r, 0, sizeof *r);
 }

@@ -55,48 +55,84 @@ static int fill_result(struct an_result *out, const struct scn_scenario *s, uint
     return an_result_add(out, AN_SCOPE_RUN, "", "events", (double)out->events);
 }
 
-/* After the run: metrics first, then every other listener, in order. */
-static int finish_listeners(const struct an_run_options *opt, struct an_metrics *am,
+/* The listeners of one run: the built-in metrics and lock contention, then
+ * the caller's, all behind one probe. */
+struct listening {
+    struct an_metrics *am;
+    struct an_locks *al; /* NULL when the scenario declares no resource */
+    struct an_mux mux;
+};
+
+static void stop_listening(struct listening *l)
+{
+    an_metrics_free(l->am);
+    an_locks_free(l->al);
+}
+
+static int listen(struct listening *l, const struct scn_scenario *s, const struct an_run_options *opt)
+{
+    memset(l, 0, sizeof *l);
+    l->am = an_metrics_new();
+    l->al = s->wl.nobjects ? an_locks_new(&s->wl) : NULL;
+    if (!l->am || (s->wl.nobjects && !l->al))
+        return -1;
+    an_mux_init(&l->mux);
+    an_mux_add(&l->mux, an_metrics_probe(l->am));
+    if (l->al)
+        an_mux_add(&l->mux, an_locks_probe(l->al));
+    for (int i = 0; i < opt->nlisteners; i++)
+        an_mux_add(&l->mux, opt->listeners[i].probe);
+    return 0;
+}
+
+/* One listener alone needs no fan-out. */
+static const struct ke_probe *probe_of(struct listening *l)
+{
+    return l->mux.n == 1 ? an_metrics_probe(l->am) : &l->mux.probe;
+}
+
+/* After the run: metrics, locks, then every other listener, in order. */
+static int finish_listeners(const struct an_run_options *opt, struct listening *l,
                             const struct ke_machine *m, struct an_result *out, FILE *errfp)
 {
     sim_time_t end = ke_machine_now(m);
     int ncpus = ke_machine_ncpus(m);
-    if (an_metrics_finish(am, end, ncpus, out) != 0) {
+    if (an_metrics_finish(l->am, end, ncpus, out) != 0 ||
+        (l->al && an_locks_finish(l->al, end, out) != 0)) {
         fprintf(errfp, "pssim: out of memory\n");
         return -1;
     }
     for (int i = 0; i < opt->nlisteners; i++) {
-        const struct an_listener *l = &opt->listeners[i];
-        if (l->finish && l->finish(l->ctx, end, ncpus, out, errfp) != 0)
+        const struct an_listener *li = &opt->listeners[i];
+        if (li->finish && li->finish(li->ctx, end, ncpus, out, errfp) != 0)
             return -1;
     }
     return 0;
+}
+
+static void report_stop(enum ke_run_status st, const struct ke_machine *m, FILE *errfp)
+{
+    if (st == KE_RUN_ERROR || st == KE_RUN_DEADLOCK)
+        fprintf(errfp, "%s%s\n", st == KE_RUN_DEADLOCK ? "pssim: " : "", ke_machine_error(m));
 }
 
 int an_run_scenario(const struct scn_scenario *s, const struct an_run_options *opt,
                     struct an_result *out, FILE *errfp)
 {
     memset(out, 0, sizeof *out);
-    if (opt->nlisteners > AN_MUX_MAX - 1) {
-        fprintf(errfp, "pssim: too many listeners\n");
+    struct listening l;
+    if (opt->nlisteners > AN_MUX_MAX - 2 || listen(&l, s, opt) != 0) {
+        fprintf(errfp, "pssim: %s\n", opt->nlisteners > AN_MUX_MAX - 2 ? "too many listeners"
+                                                                      : "out of memory");
+        stop_listening(&l);
         return -1;
     }
-    struct an_metrics *am = an_metrics_new();
-    if (!am) {
-        fprintf(errfp, "pssim: out of memory\n");
-        return -1;
-    }
-    struct an_mux mux;
-    an_mux_init(&mux);
-    an_mux_add(&mux, an_metrics_probe(am));
-    for (int i = 0; i < opt->nlisteners; i++)
-        an_mux_add(&mux, opt->listeners[i].probe);
     struct ke_run_options ro = {
         .seed = opt->has_seed ? opt->seed : s->seed,
         .duration = opt->duration > 0 ? opt->duration : s->duration,
         .max_events = opt->max_events,
         .check_invariants = opt->check_invariants,
-        .probe = opt->nlisteners ? &mux.probe : an_metrics_probe(am),
+        .probe = probe_of(&l),
         .stop_flag = opt->stop_flag,
         .progress = opt->progress ? show_progress : NULL,
         .progress_ctx = s->name,
@@ -106,21 +142,20 @@ int an_run_scenario(const struct scn_scenario *s, const struct an_run_options *o
     double t0 = wall_now();
     if (ke_machine_create(&m, &s->wl, &ro, err, sizeof err) != 0) {
         fprintf(errfp, "%s: error: %s\n", s->path, err);
-        an_metrics_free(am);
+        stop_listening(&l);
         return -1;
     }
     enum ke_run_status st = ke_machine_run(m);
     double wall = wall_now() - t0;
     if (opt->progress)
         fprintf(stderr, "\r%*s\r", 60, "");
-    if (st == KE_RUN_ERROR || st == KE_RUN_DEADLOCK)
-        fprintf(errfp, "%s%s\n", st == KE_RUN_DEADLOCK ? "pssim: " : "", ke_machine_error(m));
+    report_stop(st, m, errfp);
     int rc = fill_result(out, s, ro.seed, m, st, wall);
     if (rc != 0)
         fprintf(errfp, "pssim: out of memory\n");
     else
-        rc = finish_listeners(opt, am, m, out, errfp);
+        rc = finish_listeners(opt, &l, m, out, errfp);
     ke_machine_destroy(m);
-    an_metrics_free(am);
+    stop_listening(&l);
     return rc;
 }

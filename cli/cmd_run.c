@@ -33,6 +33,14 @@ static const char help[] =
     "                      (default: the scenario's `duration`, else 10s)\n"
     "  --set KEY=VALUE     override any scenario key, e.g. --set machine.cpus=8,\n"
     "                      --set processes.bash.arrivals.count=16 (repeatable)\n"
+    "  --trace FILE        stream the schedule to FILE as the run goes, in the format\n"
+    "                      of its extension: .ftrace (Linux ftrace text: open it in\n"
+    "                      ui.perfetto.dev), .csv (one row per slice), .json (Chrome\n"
+    "                      trace events: chrome://tracing).  Written beside FILE and\n"
+    "                      renamed over it when the run ends, so a failed run leaves\n"
+    "                      no half trace; after Ctrl-C the trace of the time\n"
+    "                      simulated so far is kept\n"
+    CLI_RESULTS_HELP
     "  --json              print one JSON object with every metric instead of the table\n"
     "  --quiet             print nothing but errors\n"
     "  --check-invariants  verify the dispatcher's invariants after every event\n"
@@ -55,6 +63,8 @@ struct run_args {
     struct scn_override ov[MAX_OVERRIDES];
     size_t nov;
     bool json, quiet;
+    const char *trace; /* --trace FILE */
+    struct cli_results res; /* --db, --no-db, --plots, --out, --gantt-window */
 };
 
 static void print_help(void)
@@ -92,10 +102,16 @@ static int parse_option(int c, struct run_args *a)
             return cli_usage_error("run", "--max-events needs a positive integer, got '%s'", optarg);
         a->opt.max_events = v;
         return 0;
+    case 't':
+        if (!an_trace_format_known(optarg))
+            return cli_usage_error("run", "--trace '%s': unknown trace format (the name must end in %s)",
+                                   optarg, AN_TRACE_EXTENSIONS);
+        a->trace = optarg;
+        return 0;
     case 'j': a->json = true; return 0;
     case 'q': a->quiet = true; return 0;
     case 'c': a->opt.check_invariants = true; return 0;
-    default: return cli_usage_error("run", "unknown option");
+    default: return cli_results_option(c, optarg, &a->res);
     }
 }
 
@@ -106,9 +122,11 @@ static int parse_args(int argc, char **argv, struct run_args *a)
         {"duration", required_argument, NULL, 'd'},
         {"set", required_argument, NULL, 'S'},
         {"max-events", required_argument, NULL, 'm'},
+        {"trace", required_argument, NULL, 't'},
         {"json", no_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},
         {"check-invariants", no_argument, NULL, 'c'},
+        CLI_RESULTS_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -155,18 +173,32 @@ int cli_run(int argc, char **argv)
     signal(SIGTERM, on_signal);
     a.opt.stop_flag = &stop_requested;
     a.opt.progress = !a.quiet && isatty(STDERR_FILENO);
-    struct an_result r;
-    if (an_run_scenario(&s, &a.opt, &r, stderr) != 0) {
+    struct an_listener listeners[AN_MUX_MAX - 1];
+    a.opt.listeners = listeners;
+    struct an_trace *trace = a.trace ? an_trace_open(a.trace, stderr) : NULL;
+    if (trace)
+        listeners[a.opt.nlisteners++] = an_trace_listener(trace);
+    struct an_result r = {0};
+    int lrc = cli_results_listen(&a.res, &a.opt, listeners);
+    if (lrc || (a.trace && !trace) || an_run_scenario(&s, &a.opt, &r, stderr) != 0) {
+        an_result_free(&r);
+        an_trace_free(trace);
+        cli_results_free(&a.res);
         scn_free(&s);
-        return CLI_EXIT_FAILURE;
+        return lrc ? lrc : CLI_EXIT_FAILURE;
     }
+    an_trace_free(trace);
     if (a.json)
         an_write_json(stdout, &r, false);
     else if (!a.quiet)
         an_print_summary(stdout, &r);
     rc = exit_status(&r);
+    int src = cli_results_save(&a.res, &s, &r, a.json || a.quiet ? NULL : stdout);
+    if (src != CLI_EXIT_OK && rc == CLI_EXIT_OK)
+        rc = src;
     if (fflush(stdout) != 0)
         rc = CLI_EXIT_FAILURE;
+    cli_results_free(&a.res);
     an_result_free(&r);
     scn_free(&s);
     return rc;

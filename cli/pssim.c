@@ -23,6 +23,7 @@ static const char usage[] =
     "commands:\n"
     "  run SCENARIO     simulate a scenario; print a summary or --json metrics\n"
     "  check SCENARIO.. parse and validate scenario files only (exit 0 or 2)\n"
+    "  plot             draw a stored run's plots with gnuplot\n"
     "\n"
     "  pssim COMMAND --help   options of one command\n"
     "  pssim --version        the version\n"
@@ -70,6 +71,8 @@ int main(int argc, char **argv)
         return cli_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "check"))
         return cli_check(argc - 1, argv + 1);
+    if (!strcmp(cmd, "plot"))
+        return cli_plot(argc - 1, argv + 1);
     fprintf(stderr, "pssim: error: unknown command '%s'\n\n%s", cmd, usage);
     return CLI_EXIT_USAGE;
 }

@@ -135,9 +135,10 @@ static size_t list_waiters(struct ke_machine *m, char *buf, size_t size)
 
 void ke__deadlock_quiescent(struct ke_machine *m)
 {
-    /* the clock tick is the one event that is always pending (bar the
-     * instant it fires) and wakes nobody */
-    uint32_t pending = m->sim.size - (sim_pending(&m->tick) ? 1 : 0);
+    /* the clock tick and the policy's periodic timer are always pending
+     * (bar the instant they fire) and wake nobody by themselves */
+    uint32_t pending = m->sim.size - (sim_pending(&m->tick) ? 1 : 0) -
+                       (sim_pending(&m->policy_timer) ? 1 : 0);
     if (m->work_left == 0 || m->idle_summary != m->all_cpus || pending > 0)
         return;
     char list[3000];

@@ -254,6 +254,22 @@ void ke__cancel_slice(struct ke_machine *m, struct ke_cpu *c)
     sim_cancel(&m->sim, &c->slice_end);
 }
 
+static void policy_timer_fired(struct sim *s, struct sim_event *ev)
+{
+    struct ke_machine *m = SIM_CONTAINER_OF(ev, struct ke_machine, policy_timer);
+    (void)s;
+    m->current_cpu = 0;
+    m->policy->timer(m);
+    ke__flush(m);
+}
+
+void ke__arm_policy_timer(struct ke_machine *m, sim_time_t at)
+{
+    sim_event_init(&m->policy_timer, policy_timer_fired);
+    if (sim_schedule(&m->sim, &m->policy_timer, at) != 0)
+        ke__error(m, NULL, "out of memory for the event queue");
+}
+
 void ke__error(struct ke_machine *m, const struct ke_src *src, const char *fmt, ...)
 {
     if (m->failed)

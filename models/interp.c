@@ -51,7 +51,7 @@ void ke__wait_until(struct ke_machine *m, struct ke_thread *t, sim_time_t until,
         ke__error(m, NULL, "out of memory for the event queue");
 }
 
-static void thread_exit(struct ke_machine *m, struct ke_thread *t)
+void ke__thread_exit(struct ke_machine *m, struct ke_thread *t)
 {
     if (!ke__thread_release_all(m, t))
         return;
@@ -109,6 +109,9 @@ static bool may_block(const struct ke_op *op)
     case KE_OP_COND_WAIT:
     case KE_OP_BARRIER:
     case KE_OP_YIELD:
+    case KE_OP_SPAWN:
+    case KE_OP_CREATE_THREAD:
+    case KE_OP_SYSCALL:
     case KE_OP_EXIT: return true;
     default: return false;
     }
@@ -119,10 +122,8 @@ static bool may_block(const struct ke_op *op)
 static bool step(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t)
 {
     const struct ke_program *prog = &t->spec->program;
-    if (t->pc >= prog->n) {
-        thread_exit(m, t); /* falling off the end is an implicit exit */
-        return true;
-    }
+    if (t->pc >= prog->n)
+        return ps__exit(m, c, t); /* falling off the end is an implicit exit */
     const struct ke_op *op = &prog->ops[t->pc];
     bool stop = false;
     if (t->spinlocks_held && may_block(op)) {
@@ -151,8 +152,7 @@ static bool step(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t)
         t->pc++;
         return yield(m, c, t);
     case KE_OP_EXIT:
-        thread_exit(m, t);
-        return true;
+        return ps__exit(m, c, t);
     case KE_OP_LOOP:
     case KE_OP_PERIODIC:
         push_frame(t, op, m->sim.now);

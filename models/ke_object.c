@@ -29,7 +29,9 @@ static bool signaled_for(const struct ke_object *o, const struct ke_thread *t)
     case KE_OBJ_MUTEX: return o->signal_state > 0 || o->owner == t;
     case KE_OBJ_EVENT:
     case KE_OBJ_TIMER:
-    case KE_OBJ_SEMAPHORE: return o->signal_state > 0;
+    case KE_OBJ_SEMAPHORE:
+    case KE_OBJ_PROCESS:
+    case KE_OBJ_THREAD: return o->signal_state > 0;
     default: return false;
     }
 }
@@ -292,6 +294,25 @@ bool ke__thread_release_all(struct ke_machine *m, struct ke_thread *t)
         return false;
     }
     return true;
+}
+
+/* ===== process and thread objects (R5.6) ================================== */
+
+static const struct ke_object_spec exit_specs[] = {
+    {.name = "process", .type = KE_OBJ_PROCESS, .notification = true},
+    {.name = "thread", .type = KE_OBJ_THREAD, .notification = true},
+};
+
+struct ke_object *ke__exit_object_new(struct ke_machine *m, enum ke_object_type type)
+{
+    struct ke_object *o = calloc(1, sizeof *o);
+    if (!o)
+        return NULL;
+    o->spec = &exit_specs[type == KE_OBJ_THREAD];
+    o->index = UINT32_MAX; /* not a scenario resource */
+    o->m = m;
+    sim_list_init(&o->waiters);
+    return o;
 }
 
 /* ===== timers and life cycle ============================================= */

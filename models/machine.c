@@ -89,8 +89,9 @@ int ke_machine_create(struct ke_machine **out, const struct ps_workload *wl,
     m->current_cpu = -1;
     cpus_init(m);
     sim_event_init(&m->tick, clock_tick);
-    if ((policy->init && policy->init(m) != 0) || ke__objects_init(m) != 0 ||
-        ps__sources_start(m) != 0 ||
+    m->made = calloc((size_t)wl->nprocesses + 1, sizeof *m->made);
+    if (!m->made || ps__images_init(m) != 0 || (policy->init && policy->init(m) != 0) ||
+        ke__objects_init(m) != 0 || ps__sources_start(m) != 0 ||
         sim_schedule(&m->sim, &m->tick, m->cfg.clock_tick) != 0) {
         ke_machine_destroy(m);
         return fail(err, errlen, "out of memory");
@@ -104,6 +105,12 @@ enum ke_run_status ke_machine_run(struct ke_machine *m)
 {
     sim_time_t until = m->opt.duration;
     uint64_t budget = m->opt.max_events;
+    const struct ke_limits *lim = &m->cfg.limits;
+    if (until > lim->sim_time) {
+        ke__error(m, &lim->src, "a run of %.9g s would exceed machine.limits.sim_time (%.9g s)",
+                  sim_time_to_seconds(until), sim_time_to_seconds(lim->sim_time));
+        return KE_RUN_ERROR;
+    }
     for (;;) {
         uint64_t slice = PROGRESS_EVERY;
         if (budget && budget - m->sim.events < slice)
@@ -136,6 +143,10 @@ void ke_machine_destroy(struct ke_machine *m)
     ps__sources_fini(m);
     ke__objects_fini(m);
     ps__objects_free(m);
+    for (int i = 0; m->images && i < m->wl->nprocesses; i++)
+        free(m->images[i]);
+    free(m->images);
+    free(m->made);
     sim_fini(&m->sim);
     free(m);
 }

@@ -57,6 +57,10 @@ enum ke_op_kind {
     KE_OP_WAKE,     /* condition variable `object`: wake one (arg 0) or all (arg 1) */
     KE_OP_COND_WAIT,/* condition `object`, releasing and reacquiring `lock` */
     KE_OP_BARRIER,  /* enter barrier `object` */
+    /* Ps (models/ps_create.c) */
+    KE_OP_SPAWN,    /* create an instance of process spec `target`; arg 1: wait for its exit */
+    KE_OP_CREATE_THREAD, /* start thread spec `target` of the own process; arg 1: wait for it */
+    KE_OP_SYSCALL,  /* `count` system calls of `dist` each, plus the subsystem's cost (R7.9) */
 };
 
 #define KE_MAX_WAIT_OBJECTS 64 /* MAXIMUM_WAIT_OBJECTS (R5.7) */
@@ -73,7 +77,9 @@ struct ke_op {
     bool all;             /* WAIT: wait-all instead of wait-any */
     bool shared;          /* ACQUIRE of an eresource or push lock in shared mode */
     bool has_timeout;     /* WAIT, COND_WAIT */
-    int64_t arg;          /* SET/PULSE/IO: increment; RELEASE_SEMAPHORE: count; WAKE: all */
+    int64_t arg;          /* SET/PULSE/IO: increment; RELEASE_SEMAPHORE: count; WAKE: all;
+                           * SPAWN/CREATE_THREAD: wait for the exit */
+    int32_t target;       /* SPAWN: process spec index; CREATE_THREAD: thread spec index */
     struct ke_src src;
 };
 
@@ -90,6 +96,8 @@ enum ke_object_type {
     KE_OBJ_GUARDED_MUTEX,
     KE_OBJ_ERESOURCE,
     KE_OBJ_PUSH_LOCK,
+    KE_OBJ_PROCESS,      /* signaled when the process ends (R5.6) */
+    KE_OBJ_THREAD,       /* signaled when the thread ends (R5.6) */
     KE_OBJ_TYPE_COUNT
 };
 
@@ -152,6 +160,7 @@ struct ps_thread_spec {
     int priority;           /* else a relative value (KE_REL_*, or -7..6 for realtime) */
     uint64_t affinity;      /* 0 = the process's affinity */
     bool disable_boost;     /* SetThreadPriorityBoost (R3.1) */
+    bool is_template;       /* started only by create_thread */
     struct ke_program program;
     struct ke_src src;
 };
@@ -169,9 +178,20 @@ struct ps_process_spec {
     int64_t arrival_count; /* or KE_LOOP_FOREVER */
     uint64_t affinity;     /* 0 = every processor */
     bool disable_boost;    /* SetProcessPriorityBoost (R3.1) */
+    bool is_system;        /* the System process: kernel threads only (R7.1) */
+    char *image;           /* ImageFileName seen by notify routines; NULL: derived */
+    char *command_line;    /* NULL: the image name */
     struct ps_thread_spec *threads;
     int nthreads;
     struct ke_src src;
+};
+
+/* Kernel work charged as CPU time (README "Costs"). */
+struct ke_costs {
+    sim_time_t process_create[PS_SUBSYSTEM_COUNT]; /* a WSL process builds no PEB/TEB */
+    sim_time_t thread_create;
+    sim_time_t syscall[PS_SUBSYSTEM_COUNT];        /* WSL: through the pico provider */
+    int32_t pico_lock; /* resource index of the provider lock WSL system calls take, or -1 */
 };
 
 enum ke_quantum_preset {
@@ -179,6 +199,24 @@ enum ke_quantum_preset {
     KE_QUANTUM_SERVER, /* fixed, long: 36 units */
     KE_QUANTUM_UNITS,  /* fixed, `quantum_units` for every process */
 };
+
+/* Caps that stop a runaway scenario with an error (exit 2) instead of
+ * letting it exhaust memory: every process and thread stays in memory until
+ * the run ends (probes keep pointers to them), so the caps count what was
+ * created, not what is alive.  Defaults in ps_workload_init(); the scenario
+ * sets them under machine.limits (README "Hardening"). */
+struct ke_limits {
+    int64_t processes;      /* processes created during a run */
+    int64_t threads;        /* threads created during a run */
+    int64_t pending_events; /* events pending at once, checked at each creation */
+    sim_time_t sim_time;    /* the longest run (its duration) */
+    struct ke_src src;      /* where `limits:` was written; file NULL = defaults */
+};
+
+#define KE_LIMIT_PROCESSES 100000
+#define KE_LIMIT_THREADS 1000000
+#define KE_LIMIT_PENDING_EVENTS 10000000
+#define KE_LIMIT_SIM_TIME (86400 * SIM_S)
 
 struct ke_machine_config {
     int cpus;                 /* 1..KE_MAX_CPUS */
@@ -189,10 +227,39 @@ struct ke_machine_config {
     int priority_separation;  /* PsPrioritySeparation 0..2 (R2.4), default 2 */
     sim_time_t context_switch; /* CPU time charged to each switch, default 0 */
     sim_time_t slice;          /* exact time slice of rr and eevdf; 0 = the policy's default */
+    struct ke_limits limits;
+    struct ke_costs costs;
+};
+
+/* Notify routines a driver registers (R7.3-R7.7). */
+enum ps_process_notify_kind {
+    PS_NOTIFY_NONE,
+    PS_NOTIFY_PLAIN, /* PsSetCreateProcessNotifyRoutine */
+    PS_NOTIFY_EX,    /* ...Ex: can veto, Win32 only */
+    PS_NOTIFY_EX2,   /* ...Ex2: with `subsystems`, WSL processes too */
+};
+enum ps_thread_notify_kind {
+    PS_THREAD_NOTIFY_NONE,
+    PS_THREAD_NOTIFY_PLAIN, /* PsSetCreateThreadNotifyRoutine: creator's context */
+    PS_THREAD_NOTIFY_EX,    /* ...Ex: NonSystem (on the new thread) or Subsystems */
+};
+
+struct ps_driver_spec {
+    char *name;
+    enum ps_process_notify_kind process_kind;
+    bool process_subsystems;   /* PsCreateProcessNotifySubsystems (Ex2) */
+    struct sim_dist process_cost;
+    char *deny;                /* image pattern (fnmatch) whose creation it vetoes */
+    enum ps_thread_notify_kind thread_kind;
+    bool thread_subsystems;    /* PsCreateThreadNotifySubsystems, else NonSystem */
+    struct sim_dist thread_cost;
+    struct ke_src src;
 };
 
 struct ps_workload {
     struct ke_machine_config machine;
+    struct ps_driver_spec *drivers;
+    int ndrivers;
     struct ps_process_spec *processes;
     int nprocesses;
     struct ke_object_spec *objects;
@@ -239,7 +306,12 @@ struct ps_process {
     uint64_t affinity;
     int live_threads;
     int next_ideal_cpu; /* R4.8: ideal processors round robin from a per-process seed */
-    sim_time_t arrival_time, exit_time;
+    sim_time_t arrival_time, exit_time; /* arrival: its start, arrival or spawn request */
+    uint32_t parent_pid;   /* the inheritance parent (the spawner), 0 for none */
+    const char *image;     /* ImageFileName */
+    struct ke_object *object; /* the process object, signaled at exit */
+    int64_t *thread_made;  /* per thread spec: threads created so far (names #k) */
+    uint32_t first_thread; /* index of its first thread */
 };
 
 /* KWAIT_BLOCK: one object of a thread's wait, queued in the object's
@@ -330,6 +402,10 @@ struct ke_thread {
     sim_time_t spin_since;
     struct sim_list owned;    /* owned mutexes (MutantListHead) */
     bool disable_boost;       /* R3.1 */
+    bool is_system;           /* a kernel thread of the System process (R7.1) */
+    struct ps_process *spawned; /* the process its current spawn created */
+    struct ke_thread *created;  /* the thread its current create_thread created */
+    struct ke_object *object; /* the thread object, signaled at exit (R5.6) */
 
     int64_t policy_slot[6];   /* scratch owned by the machine's policy */
 };
@@ -370,6 +446,8 @@ enum ke_wait_reason {
 #define KE_STATUS_ABANDONED_WAIT_0 0x080
 #define KE_STATUS_TIMEOUT 0x102
 
+struct ps_create_notify_info;
+
 /* Every callback may be NULL.  `now` is the simulated time.  The objects
  * passed are valid for the duration of the call; threads and processes stay
  * valid until the machine is destroyed. */
@@ -398,6 +476,28 @@ struct ke_probe {
                         bool acquired, bool contended);
     /* t gave up ownership (or a shared hold) of lock or mutex o */
     void (*object_release)(void *ctx, sim_time_t now, const struct ke_thread *t, const struct ke_object *o);
+    /* driver d's notify routine ran for the creation (`create`) or exit of
+     * process p (NULL when the creation was vetoed), or of thread t for a
+     * thread routine (else t is NULL), in the context of thread
+     * `ctx_thread` (NULL: the environment created p), costing `cost` ns;
+     * `info` is the PS_CREATE_NOTIFY_INFO of a process creation, else NULL
+     * (R7.4-R7.7) */
+    void (*notify)(void *ctx, sim_time_t now, const struct ps_driver_spec *d, bool create,
+                   const struct ps_create_notify_info *info, const struct ps_process *p,
+                   const struct ke_thread *t, const struct ke_thread *ctx_thread, sim_time_t cost);
+    /* a spawn of `spec` requested by `creator` failed: vetoed by `by` (R7.5) */
+    void (*create_failed)(void *ctx, sim_time_t now, const struct ps_process_spec *spec,
+                          const struct ke_thread *creator, const struct ps_driver_spec *by);
+};
+
+/* PS_CREATE_NOTIFY_INFO as a process-notify routine receives it (R7.5, R7.6). */
+struct ps_create_notify_info {
+    bool is_subsystem_process;  /* IsSubsystemProcess: a WSL pico process */
+    const char *image_file_name;   /* NULL for a WSL process (R7.6) */
+    const char *command_line;      /* NULL for a WSL process (R7.6) */
+    uint32_t parent_process_id;
+    uint32_t creating_process_id, creating_thread_id; /* CLIENT_ID CreatingThreadId */
+    int creation_status;           /* 0, or the veto of an earlier routine */
 };
 
 struct ke_run_options {

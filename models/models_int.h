@@ -62,6 +62,7 @@ struct ke_machine {
     struct ke_cpu cpus[KE_MAX_CPUS];
     struct ke_cpu_int cpu_int[KE_MAX_CPUS];
     struct sim_event tick;
+    struct sim_event policy_timer;
 
     struct ps_process **processes;
     uint32_t nprocesses, pcap;
@@ -70,6 +71,8 @@ struct ke_machine {
     struct ps_source *sources;
     int nsources;
     struct ps_ids ids;
+    int64_t *made;                 /* per process spec: instances created so far */
+    char **images;                 /* per process spec: its ImageFileName */
     uint32_t ideal_seed;           /* per-process ideal-CPU seeds, round robin */
     struct ke_object *objects;     /* one per ps_workload.objects */
     int nobjects;
@@ -105,6 +108,8 @@ void ke__set_priority(struct ke_machine *m, struct ke_thread *t, int priority);
 /* Arm or cancel c's exact slice timer (policies without ticks). */
 void ke__arm_slice(struct ke_machine *m, struct ke_cpu *c, sim_time_t at);
 void ke__cancel_slice(struct ke_machine *m, struct ke_cpu *c);
+/* Arm the policy's machine-wide timer (its `timer` op) at `at`. */
+void ke__arm_policy_timer(struct ke_machine *m, sim_time_t at);
 /* Run-time scenario error: record the message (first one wins) and stop. */
 void ke__error(struct ke_machine *m, const struct ke_src *src, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -161,6 +166,9 @@ void ke__release_semaphore(struct ke_machine *m, struct ke_thread *t, struct ke_
 void ke__release_mutex(struct ke_machine *m, struct ke_thread *t, struct ke_object *o,
                        const struct ke_src *src);
 void ke__wake_condition(struct ke_machine *m, struct ke_object *o, bool all);
+/* A process or thread object (KE_OBJ_PROCESS/THREAD), signaled when it
+ * ends; freed with free(). */
+struct ke_object *ke__exit_object_new(struct ke_machine *m, enum ke_object_type type);
 /* Enter a barrier; true if t blocked. */
 bool ke__enter_barrier(struct ke_machine *m, struct ke_thread *t, struct ke_object *o);
 /* Thread exit: abandon the mutants it owns (R5.4); false (and a scenario
@@ -217,12 +225,40 @@ void ke__interp_init(struct ke_thread *t);
  * stops executing for now. */
 bool ke__interp_sync(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t,
                      const struct ke_op *op);
+/* The running thread t terminates now: owned mutants abandoned, objects
+ * signaled, its process ended if it was the last (no notify routines). */
+void ke__thread_exit(struct ke_machine *m, struct ke_thread *t);
 /* Block the running thread t until `until` on its own timer; it wakes with
  * `increment` (R3.3). */
 void ke__wait_until(struct ke_machine *m, struct ke_thread *t, sim_time_t until,
                     enum ke_wait_reason why, int increment);
 
 /* ===== Ps: processes, threads, IDs (models/process.c, models/ps_id.c) ==== */
+
+/* Create an instance of `ps` and its initial threads (Initialized, not yet
+ * readied), numbered by the spec's instance counter.  NULL on a limit or
+ * out of memory (the run is then stopped with an error). */
+struct ps_process *ps__process_create(struct ke_machine *m, const struct ps_process_spec *ps,
+                                      uint32_t parent_pid);
+/* Create one more thread of p from `ts` (Initialized); NULL as above. */
+struct ke_thread *ps__thread_add(struct ke_machine *m, struct ps_process *p,
+                                 const struct ps_thread_spec *ts, int64_t k, bool numbered);
+/* Ready the threads of p that are still Initialized. */
+void ps__process_start(struct ke_machine *m, struct ps_process *p);
+
+/* models/ps_create.c: creation, notify routines, exit, system calls. */
+int ps__images_init(struct ke_machine *m);
+/* A process the environment starts (start time, arrival): notify routines
+ * run, charged to its own threads; a veto is counted.  -1 on error. */
+int ps__start_by_environment(struct ke_machine *m, const struct ps_process_spec *ps);
+/* Operations; each returns true when t stops executing for now. */
+bool ps__spawn(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t, const struct ke_op *op);
+bool ps__create_thread(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t,
+                       const struct ke_op *op);
+bool ps__syscall(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t, const struct ke_op *op);
+/* The thread ends: exit notifications first (a CPU burst), then it
+ * terminates.  Always true. */
+bool ps__exit(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t);
 
 int ps__ids_alloc(struct ps_ids *ids, uint32_t *out);
 void ps__ids_free(struct ps_ids *ids, uint32_t id);

@@ -100,10 +100,17 @@ struct ke_policy_ops {
     /* An ERESOURCE waiter at `priority` timed out waiting for `owner`
      * (R3.8): boost the owner.  NULL allowed. */
     void (*owner_boost)(struct ke_machine *m, struct ke_thread *owner, int priority);
+
+    /* The policy's own timer, armed with ke__arm_policy_timer(), fired
+     * (the balance set manager for nt).  NULL when never armed. */
+    void (*timer)(struct ke_machine *m);
 };
 
 extern const struct ke_policy_ops nt_policy;
 extern const struct ke_policy_ops fifo_policy;
+extern const struct ke_policy_ops rr_policy;
+extern const struct ke_policy_ops gfp_policy;
+extern const struct ke_policy_ops eevdf_policy;
 
 /* All policies, NULL-terminated (models/policy_registry.c). */
 extern const struct ke_policy_ops *const ke_policies[];

@@ -14,11 +14,13 @@
  *   - quantum and priority adjustment when a wait ends (R2.8, R3.2);
  *   - NtYieldExecution (R2.10);
  *   - waits satisfied without blocking (R2.9), the lock handoff boost
- *     (R3.6) and the ERESOURCE owner boost (R3.8).
+ *     (R3.6), the ERESOURCE owner boost (R3.8);
+ *   - the balance set manager's starvation boost (KiScanReadyQueues, R3.7).
  *
  * SPDX-License-Identifier: MIT
  */
 #include <assert.h>
+#include <stdlib.h>
 
 #define MODELS_INTERNAL
 #include "models/models_int.h"
@@ -253,6 +255,77 @@ static void nt_owner_boost(struct ke_machine *m, struct ke_thread *owner, int pr
     ke__set_priority(m, owner, 14);
 }
 
+/* ===== balance set manager (R3.7) ======================================== */
+
+#define BALANCE_PERIOD SIM_S
+#define STARVATION_TICKS 300
+#define SCAN_LIMIT 16
+#define BOOST_LIMIT 10
+
+struct nt_state {
+    int next_cpu;                /* processor whose lists the next pass scans */
+    int index[KE_MAX_CPUS];      /* per processor: the level the next pass starts at */
+};
+
+/* A starved thread gets priority 15 and 4 units, to vanish at its next
+ * quantum end (R3.7), and is placed again through R4.5. */
+static void starvation_boost(struct ke_machine *m, struct ke_thread *t)
+{
+    nt_dequeue(m, t);
+    t->priority_decrement += 15 - t->priority;
+    t->quantum = 4;
+    int old = t->priority;
+    t->priority = 15;
+    ke__set_state(t, KE_DEFERRED_READY);
+    KE__PROBE(m, priority_change, t, old);
+    KE__PROBE(m, ready, t, KE_READY_REQUEUE);
+    nt_ready(m, t);
+}
+
+/* KiScanReadyQueues: one processor per pass, levels 1-14 upward from the
+ * saved index, at most 16 threads examined and 10 boosted. */
+static void nt_balance_set_manager(struct ke_machine *m)
+{
+    struct nt_state *st = m->policy_state;
+    struct ke_cpu *c = &m->cpus[st->next_cpu];
+    st->next_cpu = (st->next_cpu + 1) % m->ncpus;
+    sim_time_t starved = m->sim.now - STARVATION_TICKS * m->cfg.clock_tick;
+    int examined = 0, boosted = 0;
+    for (int p = st->index[c->number]; p <= 14; p++) {
+        struct sim_list *pos = c->ready.lists[p].next;
+        while (pos != &c->ready.lists[p]) {
+            struct ke_thread *t = SIM_CONTAINER_OF(pos, struct ke_thread, ready_link);
+            pos = pos->next;
+            examined++;
+            if (t->wait_time <= starved) {
+                starvation_boost(m, t);
+                boosted++;
+            }
+            if (examined == SCAN_LIMIT || boosted == BOOST_LIMIT) {
+                st->index[c->number] = p + 1 <= 14 ? p + 1 : 1;
+                goto done;
+            }
+        }
+    }
+    st->index[c->number] = 1;
+done:
+    ke__arm_policy_timer(m, m->sim.now + BALANCE_PERIOD);
+}
+
+static int nt_init(struct ke_machine *m)
+{
+    struct nt_state *st = calloc(1, sizeof *st);
+    if (!st)
+        return -1;
+    for (int i = 0; i < KE_MAX_CPUS; i++)
+        st->index[i] = 1;
+    m->policy_state = st;
+    ke__arm_policy_timer(m, BALANCE_PERIOD);
+    return 0;
+}
+
+static void nt_fini(struct ke_machine *m) { free(m->policy_state); }
+
 static void nt_thread_init(struct ke_machine *m, struct ke_thread *t)
 {
     (void)m;
@@ -262,6 +335,9 @@ static void nt_thread_init(struct ke_machine *m, struct ke_thread *t)
 
 const struct ke_policy_ops nt_policy = {
     .name = "nt",
+    .init = nt_init,
+    .fini = nt_fini,
+    .timer = nt_balance_set_manager,
     .summary = "Windows NT 5.2 dispatcher: 32 levels, quanta, boosts, per-CPU ready lists",
     .thread_init = nt_thread_init,
     .ready = nt_ready,

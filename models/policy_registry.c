@@ -12,6 +12,9 @@
 const struct ke_policy_ops *const ke_policies[] = {
     &nt_policy,
     &fifo_policy,
+    &rr_policy,
+    &gfp_policy,
+    &eevdf_policy,
     NULL,
 };
 

@@ -67,10 +67,10 @@ static uint32_t wait_blocks_needed(const struct ke_program *prog)
 }
 
 static struct ke_thread *thread_create(struct ke_machine *m, struct ps_process *p,
-                                       const struct ps_thread_spec *ts, int k)
+                                       const struct ps_thread_spec *ts, int64_t k, bool numbered)
 {
     struct ke_thread *t = calloc(1, sizeof *t);
-    char *own = entity_name(ts->name, k, ts->count > 1);
+    char *own = entity_name(ts->name, k, numbered);
     if (!t || !own || grow((void **)&m->threads, &m->tcap, m->nthreads, sizeof *m->threads))
         goto fail;
     size_t len = strlen(p->entity) + strlen(own) + 2;
@@ -79,7 +79,8 @@ static struct ke_thread *thread_create(struct ke_machine *m, struct ps_process *
     snprintf(t->entity, len, "%s/%s", p->entity, own);
     t->wait_cap = wait_blocks_needed(&ts->program);
     if (!(t->rng = sim_rng_stream(m->opt.seed, t->entity)) || ps__ids_alloc(&m->ids, &t->tid) ||
-        !(t->wait_blocks = calloc(t->wait_cap, sizeof *t->wait_blocks)))
+        !(t->wait_blocks = calloc(t->wait_cap, sizeof *t->wait_blocks)) ||
+        !(t->object = ke__exit_object_new(m, KE_OBJ_THREAD)))
         goto fail;
     free(own);
     t->m = m;
@@ -96,6 +97,7 @@ static struct ke_thread *thread_create(struct ke_machine *m, struct ps_process *
     t->last_cpu = t->cpu = -1;
     t->quantum = t->quantum_reset = p->quantum_reset; /* R2.3 */
     t->disable_boost = ts->disable_boost || p->spec->disable_boost;
+    t->is_system = p->spec->is_system;
     sim_list_init(&t->owned);
     ke__interp_init(t);
     m->threads[m->nthreads++] = t;
@@ -104,6 +106,7 @@ fail:
     if (t) {
         free(t->entity);
         free(t->wait_blocks);
+        free(t->object);
         if (t->rng)
             gsl_rng_free(t->rng);
     }
@@ -116,12 +119,17 @@ static struct ps_process *process_create(struct ke_machine *m, const struct ps_p
                                          int64_t k)
 {
     struct ps_process *p = calloc(1, sizeof *p);
-    bool numbered = ps->has_arrivals || ps->count > 1;
+    bool numbered = ps->has_arrivals || ps->count > 1 || ps->is_template;
     if (!p || !(p->entity = entity_name(ps->name, k, numbered)) ||
         grow((void **)&m->processes, &m->pcap, m->nprocesses, sizeof *m->processes) ||
+        !(p->object = ke__exit_object_new(m, KE_OBJ_PROCESS)) ||
+        !(p->thread_made = calloc((size_t)ps->nthreads + 1, sizeof *p->thread_made)) ||
         ps__ids_alloc(&m->ids, &p->pid)) {
-        if (p)
+        if (p) {
             free(p->entity);
+            free(p->object);
+            free(p->thread_made);
+        }
         free(p);
         return NULL;
     }
@@ -139,36 +147,71 @@ static struct ps_process *process_create(struct ke_machine *m, const struct ps_p
     p->next_ideal_cpu = (int)(m->ideal_seed++ % (uint32_t)m->ncpus);
     p->arrival_time = m->sim.now;
     p->exit_time = -1;
+    p->image = m->images[ps - m->wl->processes];
     m->processes[m->nprocesses++] = p;
     return p;
 }
 
-/* Create instance k of a spec with all its threads, and ready them. */
-static int instantiate(struct ke_machine *m, const struct ps_process_spec *ps, int64_t k)
+/* A cap of machine.limits is reached: stop the run with an error at `src`,
+ * the spec asking for one more, before memory runs out. */
+static bool at_limit(struct ke_machine *m, const struct ke_src *src, uint64_t have, int64_t cap,
+                     const char *key, const char *name)
 {
-    struct ps_process *p = process_create(m, ps, k);
-    if (!p)
-        return -1;
+    if (have < (uint64_t)cap)
+        return false;
+    ke__error(m, src, "'%s' would exceed machine.limits.%s (%lld); raise it if this is intended",
+              name, key, (long long)cap);
+    return true;
+}
+
+struct ke_thread *ps__thread_add(struct ke_machine *m, struct ps_process *p,
+                                 const struct ps_thread_spec *ts, int64_t k, bool numbered)
+{
+    const struct ke_limits *lim = &m->cfg.limits;
+    if (at_limit(m, &ts->src, m->nthreads, lim->threads, "threads", ts->name) ||
+        at_limit(m, &ts->src, m->sim.size, lim->pending_events, "pending_events", ts->name))
+        return NULL;
+    struct ke_thread *t = thread_create(m, p, ts, k, numbered);
+    if (!t) {
+        ke__error(m, &ts->src, "out of memory creating thread %s", ts->name);
+        return NULL;
+    }
+    if (m->policy->thread_init)
+        m->policy->thread_init(m, t);
+    p->live_threads++;
+    m->work_left++;
+    KE__PROBE(m, thread_create, t);
+    return t;
+}
+
+struct ps_process *ps__process_create(struct ke_machine *m, const struct ps_process_spec *ps,
+                                      uint32_t parent_pid)
+{
+    const struct ke_limits *lim = &m->cfg.limits;
+    if (at_limit(m, &ps->src, m->nprocesses, lim->processes, "processes", ps->name))
+        return NULL;
+    struct ps_process *p = process_create(m, ps, m->made[ps - m->wl->processes]++);
+    if (!p) {
+        ke__error(m, &ps->src, "out of memory creating process %s", ps->name);
+        return NULL;
+    }
+    p->parent_pid = parent_pid;
+    p->first_thread = m->nthreads;
     KE__PROBE(m, process_create, p);
-    struct ke_thread *first = NULL;
     for (int i = 0; i < ps->nthreads; i++) {
         const struct ps_thread_spec *ts = &ps->threads[i];
-        for (int j = 0; j < ts->count; j++) {
-            struct ke_thread *t = thread_create(m, p, ts, j);
-            if (!t)
-                return -1;
-            if (m->policy->thread_init)
-                m->policy->thread_init(m, t);
-            p->live_threads++;
-            m->work_left++;
-            KE__PROBE(m, thread_create, t);
-            if (!first)
-                first = t;
-        }
+        for (int j = 0; !ts->is_template && j < ts->count; j++)
+            if (!ps__thread_add(m, p, ts, p->thread_made[i]++, ts->count > 1))
+                return NULL;
     }
-    for (uint32_t i = first ? first->index : m->nthreads; i < m->nthreads; i++)
-        ke__ready(m, m->threads[i], KE_READY_START);
-    return 0;
+    return p;
+}
+
+void ps__process_start(struct ke_machine *m, struct ps_process *p)
+{
+    for (uint32_t i = p->first_thread; i < m->nthreads; i++)
+        if (m->threads[i]->process == p && m->threads[i]->state == KE_INITIALIZED)
+            ke__ready(m, m->threads[i], KE_READY_START);
 }
 
 static void source_fired(struct sim *s, struct sim_event *ev)
@@ -179,11 +222,9 @@ static void source_fired(struct sim *s, struct sim_event *ev)
     (void)s;
     m->current_cpu = 0;
     int64_t batch = ps->has_arrivals ? 1 : ps->count;
-    for (int64_t i = 0; i < batch; i++)
-        if (instantiate(m, ps, src->made++) != 0) {
-            ke__error(m, &ps->src, "out of memory creating process %s", ps->name);
+    for (int64_t i = 0; i < batch; i++, src->made++)
+        if (ps__start_by_environment(m, ps) != 0)
             return;
-        }
     bool more = ps->has_arrivals &&
                 (ps->arrival_count == KE_LOOP_FOREVER || src->made < ps->arrival_count);
     if (more)
@@ -241,10 +282,12 @@ void ps__thread_exited(struct ke_machine *m, struct ke_thread *t)
     gsl_rng_free(t->rng);
     t->rng = NULL;
     m->work_left--;
+    ke__set_event(m, t->object, KE_EVENT_INCREMENT, false); /* R5.6 */
     if (--p->live_threads == 0) {
         p->exit_time = m->sim.now;
         KE__PROBE(m, process_exit, p);
         ps__ids_free(&m->ids, p->pid);
+        ke__set_event(m, p->object, KE_EVENT_INCREMENT, false);
     }
     if (m->work_left == 0)
         sim_stop(&m->sim);
@@ -258,10 +301,13 @@ void ps__objects_free(struct ke_machine *m)
             gsl_rng_free(t->rng);
         free(t->entity);
         free(t->wait_blocks);
+        free(t->object);
         free(t);
     }
     for (uint32_t i = 0; i < m->nprocesses; i++) {
         free(m->processes[i]->entity);
+        free(m->processes[i]->object);
+        free(m->processes[i]->thread_made);
         free(m->processes[i]);
     }
     free(m->threads);

@@ -2,10 +2,12 @@
  *
  * Owns the loader's life cycle (read, hash, parse, apply `--set`, convert,
  * report, free) and the conversion of the top level and of `machine:`.
- * Processes and threads are converted by process.c, programs by ops.c.
+ * Resources are converted by resources.c, processes and threads by
+ * process.c, programs by ops.c and sync.c.
  *
- * The machine is converted before the processes whatever the order of the
- * keys in the file, because affinities are checked against machine.cpus.
+ * The machine and the resources are converted before the processes whatever
+ * the order of the keys in the file, because affinities are checked against
+ * machine.cpus and programs name resources.
  * Every default is the one of ps_workload_init() (models/workload.c) or of
  * scn_scenario (seed 1, duration 10 s): nothing is defaulted twice.
  *
@@ -25,19 +27,24 @@ static const struct scn__key top_keys[S_N] = {
     [S_DURATION] = {"duration", 0},
     [S_MACHINE] = {"machine", 0},
     [S_PROCESSES] = {"processes", SCN__REQUIRED},
-    [S_RESOURCES] = {"resources", SCN__RESERVED},
+    [S_RESOURCES] = {"resources", 0},
     [S_DRIVERS] = {"drivers", SCN__RESERVED},
 };
 static const struct scn__section top_section = SCN__SECTION("scenario", top_keys);
 
-enum { M_CPUS, M_POLICY, M_CLOCK_TICK, M_QUANTUM, M_SEPARATION, M_COSTS, M_TOPOLOGY, M_N };
+enum {
+    M_CPUS, M_POLICY, M_CLOCK_TICK, M_QUANTUM, M_SEPARATION, M_SLICE, M_COSTS, M_LIMITS,
+    M_TOPOLOGY, M_N
+};
 static const struct scn__key machine_keys[M_N] = {
     [M_CPUS] = {"cpus", 0},
     [M_POLICY] = {"policy", 0},
     [M_CLOCK_TICK] = {"clock_tick", 0},
     [M_QUANTUM] = {"quantum", 0},
     [M_SEPARATION] = {"priority_separation", 0},
+    [M_SLICE] = {"slice", 0},
     [M_COSTS] = {"costs", 0},
+    [M_LIMITS] = {"limits", 0},
     [M_TOPOLOGY] = {"topology", SCN__RESERVED},
 };
 static const struct scn__section machine_section = SCN__SECTION("machine", machine_keys);
@@ -106,7 +113,9 @@ static void machine(struct scn__ctx *c, const struct scn__field *f, struct ke_ma
     scn__duration(c, &k[M_CLOCK_TICK], true, &m->clock_tick);
     quantum(c, &k[M_QUANTUM], m);
     scn__int(c, &k[M_SEPARATION], 0, 2, &m->priority_separation);
+    scn__duration(c, &k[M_SLICE], true, &m->slice);
     costs(c, &k[M_COSTS], m);
+    scn__limits(c, &k[M_LIMITS], &m->limits);
 }
 
 /* ===== top level ======================================================== */
@@ -124,7 +133,9 @@ static void convert(struct scn__ctx *c, struct scn_scenario *out)
     scn__uint(c, &f[S_SEED], 0, UINT64_MAX, &out->seed);
     scn__duration(c, &f[S_DURATION], true, &out->duration);
     machine(c, &f[S_MACHINE], &out->wl.machine);
+    scn__resources(c, &f[S_RESOURCES], &out->wl);
     scn__processes(c, &f[S_PROCESSES], &out->wl);
+    scn__check_counts(c, &out->wl);
 }
 
 /* FNV-1a 64 of the file, then of each override as "key=value\n": a run's
@@ -162,8 +173,10 @@ static int setup(struct scn__ctx *c, struct scn_scenario *out, const char *path)
     return 0;
 }
 
-int scn_load(const char *path, const struct scn_override *ov, size_t nov,
-             struct scn_scenario *out, FILE *errfp)
+/* The one load path of scn_load and scn_load_buffer: `text` NULL means
+ * read the file `path`. */
+static int load(const char *path, const void *text, size_t len, const struct scn_override *ov,
+                size_t nov, struct scn_scenario *out, FILE *errfp)
 {
     struct scn__ctx c;
     memset(&c, 0, sizeof c);
@@ -176,14 +189,18 @@ int scn_load(const char *path, const struct scn_override *ov, size_t nov,
     out->seed = 1;
     out->duration = 10 * SIM_S;
     c.cpus = out->wl.machine.cpus;
-    if (setup(&c, out, path) == 0 && scn__read_file(&c) == 0) {
+    if (setup(&c, out, path) == 0 &&
+        (text ? scn__read_buffer(&c, text, len) : scn__read_file(&c)) == 0) {
         hash(&c, out);
         if (scn__parse(&c) == 0) {
             scn__apply_overrides(&c);
             convert(&c, out);
+            if (c.ndiags == 0 && !c.oom) /* a valid scenario: record what it became */
+                scn__params_json(&c, &out->params_json);
         }
     }
     size_t errors = scn__flush(&c);
+    scn__resources_done(&c);
     if (c.have_doc)
         yaml_document_delete(&c.doc);
     free(c.text);
@@ -197,9 +214,23 @@ int scn_load(const char *path, const struct scn_override *ov, size_t nov,
     return 0;
 }
 
+int scn_load(const char *path, const struct scn_override *ov, size_t nov,
+             struct scn_scenario *out, FILE *errfp)
+{
+    return load(path, NULL, 0, ov, nov, out, errfp);
+}
+
+int scn_load_buffer(const char *path, const void *text, size_t len,
+                    const struct scn_override *ov, size_t nov, struct scn_scenario *out,
+                    FILE *errfp)
+{
+    return load(path, text ? text : "", len, ov, nov, out, errfp);
+}
+
 void scn_free(struct scn_scenario *s)
 {
     ps_workload_free(&s->wl);
+    free(s->params_json);
     free(s->path);
     free(s->name);
     memset(s, 0, sizeof *s);

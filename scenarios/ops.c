@@ -2,7 +2,9 @@
  *
  * Owns the table of program operations and their conversion into the
  * flattened `struct ke_program` of models/ (an opener, its body, an END).
- * Operations that DESIGN plans but this version does not run (acquire, wait,
+ * The operations on resources are converted by sync.c; what tells them apart
+ * (the object types they take, their option) is data in this table.
+ * Operations that DESIGN plans but this version does not run (syscall,
  * spawn, ...) are in the same table, so that using one is reported as "not
  * supported yet" rather than as a misspelling.
  *
@@ -13,6 +15,8 @@
  * SPDX-License-Identifier: MIT
  */
 #define SCENARIOS_INTERNAL
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "scenarios/scenarios_int.h"
@@ -22,6 +26,9 @@ enum op_arg {
     ARG_DIST,     /* run, sleep: a duration or distribution */
     ARG_LOOP,     /* {count: N|forever, do: [...]} */
     ARG_PERIODIC, /* {period: T, do: [...]} */
+    ARG_OBJECT,   /* NAME or {object: NAME, OPTION: V}: scn__object_op */
+    ARG_WAIT,     /* scn__wait_op */
+    ARG_IO,       /* scn__io_op */
     ARG_PLANNED,  /* a later version's operation */
 };
 
@@ -30,27 +37,41 @@ struct op_def {
     enum op_arg arg;
     enum ke_op_kind kind; /* unused for ARG_PLANNED */
     const char *example; /* of its value, for "needs a value" */
+    struct scn__obj_rule rule; /* ARG_OBJECT */
 };
 
+#define T(type) SCN__TYPE(KE_OBJ_##type)
+/* an object operation without an option, and the ke_op.arg it gives */
+#define PLAIN(types, arg) {(types), SCN__OPT_NONE, NULL, 0, 0, (arg)}
+/* with an integer option lo..hi, `def` when absent */
+#define WITH_INT(types, name, lo, hi, def) {(types), SCN__OPT_INT, (name), (lo), (hi), (def)}
+/* set, pulse: EVENT_INCREMENT 1 by default (R3.3) */
+#define INCREMENTED(types) WITH_INT((types), "increment", 0, SCN__MAX_INCREMENT, 1)
+
 static const struct op_def op_defs[] = {
-    {"run", ARG_DIST, KE_OP_RUN, "run: 2ms"},
-    {"sleep", ARG_DIST, KE_OP_SLEEP, "sleep: exp(10ms)"},
-    {"yield", ARG_NONE, KE_OP_YIELD, NULL},
-    {"exit", ARG_NONE, KE_OP_EXIT, NULL},
-    {"loop", ARG_LOOP, KE_OP_LOOP, "loop: {count: 10, do: [...]}"},
-    {"periodic", ARG_PERIODIC, KE_OP_PERIODIC, "periodic: {period: 10ms, do: [...]}"},
-    {"acquire", ARG_PLANNED, KE_OP_END, NULL},
-    {"release", ARG_PLANNED, KE_OP_END, NULL},
-    {"wait", ARG_PLANNED, KE_OP_END, NULL},
-    {"set", ARG_PLANNED, KE_OP_END, NULL},
-    {"reset", ARG_PLANNED, KE_OP_END, NULL},
-    {"pulse", ARG_PLANNED, KE_OP_END, NULL},
-    {"release_semaphore", ARG_PLANNED, KE_OP_END, NULL},
-    {"io", ARG_PLANNED, KE_OP_END, NULL},
-    {"syscall", ARG_PLANNED, KE_OP_END, NULL},
-    {"spawn", ARG_PLANNED, KE_OP_END, NULL},
-    {"create_thread", ARG_PLANNED, KE_OP_END, NULL},
-    {"set_priority", ARG_PLANNED, KE_OP_END, NULL},
+    {"run", ARG_DIST, KE_OP_RUN, "run: 2ms", {0}},
+    {"sleep", ARG_DIST, KE_OP_SLEEP, "sleep: exp(10ms)", {0}},
+    {"yield", ARG_NONE, KE_OP_YIELD, NULL, {0}},
+    {"exit", ARG_NONE, KE_OP_EXIT, NULL, {0}},
+    {"loop", ARG_LOOP, KE_OP_LOOP, "loop: {count: 10, do: [...]}", {0}},
+    {"periodic", ARG_PERIODIC, KE_OP_PERIODIC, "periodic: {period: 10ms, do: [...]}", {0}},
+    {"acquire", ARG_OBJECT, KE_OP_ACQUIRE, "acquire: dblock",
+     {SCN__LOCKS, SCN__OPT_MODE, "mode", 0, 0, 0}},
+    {"release", ARG_OBJECT, KE_OP_RELEASE, "release: dblock", PLAIN(SCN__LOCKS, 0)},
+    {"wait", ARG_WAIT, KE_OP_WAIT, "wait: work", {0}},
+    {"set", ARG_OBJECT, KE_OP_SET, "set: work", INCREMENTED(T(EVENT))},
+    {"reset", ARG_OBJECT, KE_OP_RESET, "reset: work", PLAIN(T(EVENT), 0)},
+    {"pulse", ARG_OBJECT, KE_OP_PULSE, "pulse: work", INCREMENTED(T(EVENT))},
+    {"release_semaphore", ARG_OBJECT, KE_OP_RELEASE_SEMAPHORE, "release_semaphore: slots",
+     WITH_INT(T(SEMAPHORE), "count", 1, INT32_MAX, 1)},
+    {"io", ARG_IO, KE_OP_IO, "io: exp(5ms)", {0}},
+    {"wake", ARG_OBJECT, KE_OP_WAKE, "wake: cv", PLAIN(T(CONDITION), 0)},
+    {"wake_all", ARG_OBJECT, KE_OP_WAKE, "wake_all: cv", PLAIN(T(CONDITION), 1)},
+    {"barrier", ARG_OBJECT, KE_OP_BARRIER, "barrier: phase", PLAIN(T(BARRIER), 0)},
+    {"syscall", ARG_PLANNED, KE_OP_END, NULL, {0}},
+    {"spawn", ARG_PLANNED, KE_OP_END, NULL, {0}},
+    {"create_thread", ARG_PLANNED, KE_OP_END, NULL, {0}},
+    {"set_priority", ARG_PLANNED, KE_OP_END, NULL, {0}},
 };
 #define NOPS ((int)(sizeof op_defs / sizeof op_defs[0]))
 
@@ -66,13 +87,6 @@ static const struct scn__key periodic_keys[B_N] = {
 };
 static const struct scn__section loop_section = SCN__SECTION("loop", loop_keys);
 static const struct scn__section periodic_section = SCN__SECTION("periodic", periodic_keys);
-
-/* An operation as written: `key` is where it is (its name), `arg` its value
- * (NULL for a bare word). */
-struct op_ref {
-    const yaml_node_t *key, *arg;
-    const char *name;
-};
 
 /* Reserve room for one more operation of the scenario. */
 static bool budget(struct scn__ctx *c, const yaml_node_t *at)
@@ -96,11 +110,11 @@ static int append(struct scn__ctx *c, const yaml_node_t *at, struct ke_program *
 }
 
 /* A list item as an operation: a bare word or a one-key mapping. */
-static int op_shape(struct scn__ctx *c, const yaml_node_t *item, struct op_ref *r)
+static int op_shape(struct scn__ctx *c, const yaml_node_t *item, struct scn__op_ref *r)
 {
     char got[120];
     if (item->type == YAML_SCALAR_NODE && !scn__is_null(item)) {
-        *r = (struct op_ref){item, NULL, scn__scalar(item)};
+        *r = (struct scn__op_ref){item, NULL, scn__scalar(item)};
         return 0;
     }
     if (item->type == YAML_MAPPING_NODE) {
@@ -108,7 +122,7 @@ static int op_shape(struct scn__ctx *c, const yaml_node_t *item, struct op_ref *
         long n = item->data.mapping.pairs.top - pair;
         const yaml_node_t *key = n > 0 ? scn__node(c, pair[n > 1].key) : NULL;
         if (n == 1 && scn__scalar(key)) {
-            *r = (struct op_ref){key, scn__node(c, pair->value), scn__scalar(key)};
+            *r = (struct scn__op_ref){key, scn__node(c, pair->value), scn__scalar(key)};
             return 0;
         }
         if (n > 1 && scn__scalar(key)) {
@@ -123,7 +137,7 @@ static int op_shape(struct scn__ctx *c, const yaml_node_t *item, struct op_ref *
     return -1;
 }
 
-static const struct op_def *find_op(struct scn__ctx *c, const struct op_ref *r)
+static const struct op_def *find_op(struct scn__ctx *c, const struct scn__op_ref *r)
 {
     char list[200] = "", name[72];
     size_t o = 0;
@@ -156,7 +170,7 @@ static int period(struct scn__ctx *c, const struct scn__field *f, struct sim_dis
 }
 
 /* loop / periodic: the opener, the body one level deeper, then its END. */
-static int block_op(struct scn__ctx *c, const struct op_def *d, const struct op_ref *r,
+static int block_op(struct scn__ctx *c, const struct op_def *d, const struct scn__op_ref *r,
                     struct ke_op *op, struct ke_program *p, int depth)
 {
     if (depth >= KE_MAX_NESTING) {
@@ -184,12 +198,49 @@ static int block_op(struct scn__ctx *c, const struct op_def *d, const struct op_
     return rc;
 }
 
+/* yield, exit: nothing, null or {} */
+static int no_value(struct scn__ctx *c, const struct op_def *d, const struct scn__op_ref *r)
+{
+    char got[120];
+    if (!r->arg || scn__is_null(r->arg) ||
+        (r->arg->type == YAML_MAPPING_NODE &&
+         r->arg->data.mapping.pairs.top == r->arg->data.mapping.pairs.start))
+        return 0;
+    scn__describe(r->arg, got, sizeof got);
+    scn__error(c, r->arg, -1, "'%s' takes no value, got %s", d->name, got);
+    return -1;
+}
+
+/* The value of an operation that is not a block, into `op`. */
+static int convert_value(struct scn__ctx *c, const struct op_def *d, const struct scn__op_ref *r,
+                         struct ke_op *op)
+{
+    struct scn__field f = {r->key, r->arg, d->name};
+    switch (d->arg) {
+    case ARG_DIST:
+        return scn__dist(c, &f, &op->dist);
+    case ARG_OBJECT:
+        return scn__object_op(c, r, &d->rule, op);
+    case ARG_WAIT:
+        return scn__wait_op(c, r, op);
+    case ARG_IO:
+        return scn__io_op(c, r, op);
+    default:
+        return no_value(c, d, r);
+    }
+}
+
+static void op_free(struct ke_op *op)
+{
+    sim_dist_free(&op->dist);
+    free(op->objects);
+}
+
 static int convert_op(struct scn__ctx *c, const yaml_node_t *item, struct ke_program *p,
                       int depth)
 {
-    struct op_ref r;
+    struct scn__op_ref r;
     const struct op_def *d;
-    char got[120];
     if (op_shape(c, item, &r) < 0 || !(d = find_op(c, &r)))
         return -1;
     if (d->arg == ARG_PLANNED) {
@@ -203,21 +254,12 @@ static int convert_op(struct scn__ctx *c, const yaml_node_t *item, struct ke_pro
     struct ke_op op;
     memset(&op, 0, sizeof op);
     op.kind = d->kind;
+    op.object = op.lock = -1;
     scn__src(c, r.key, &op.src);
     if (d->arg == ARG_LOOP || d->arg == ARG_PERIODIC)
         return block_op(c, d, &r, &op, p, depth);
-    if (d->arg == ARG_NONE && r.arg && !scn__is_null(r.arg) &&
-        !(r.arg->type == YAML_MAPPING_NODE &&
-          r.arg->data.mapping.pairs.top == r.arg->data.mapping.pairs.start)) {
-        scn__describe(r.arg, got, sizeof got);
-        scn__error(c, r.arg, -1, "'%s' takes no value, got %s", d->name, got);
-        return -1;
-    }
-    struct scn__field f = {r.key, r.arg, d->name};
-    if (d->arg == ARG_DIST && scn__dist(c, &f, &op.dist) < 0)
-        return -1;
-    if (append(c, r.key, p, &op) < 0) {
-        sim_dist_free(&op.dist);
+    if (convert_value(c, d, &r, &op) < 0 || append(c, r.key, p, &op) < 0) {
+        op_free(&op);
         return -1;
     }
     return 0;

@@ -1,8 +1,8 @@
 /* scenarios/process.c - the `processes:` section: process and thread specs (layer: scenarios).
  *
  * Owns the conversion of each process (name, subsystem, class, instances,
- * arrivals, affinity) and of its threads (name, count, priority, affinity,
- * program) into ps_process_spec / ps_thread_spec.  Checks that need several
+ * arrivals, affinity, boosts) and of its threads (name, count, priority,
+ * affinity, boosts, program) into ps_process_spec / ps_thread_spec.  Checks that need several
  * keys live here too: unique names, `count` vs `arrivals`, thread priorities
  * that depend on the process's class, and thread affinities that must lie
  * within the process's (NT-SCHEDULER-SPEC R4.8).
@@ -21,7 +21,7 @@
 
 enum {
     P_NAME, P_SUBSYSTEM, P_CLASS, P_FOREGROUND, P_TEMPLATE, P_COUNT, P_START, P_ARRIVALS,
-    P_AFFINITY, P_THREADS, P_N
+    P_AFFINITY, P_DISABLE_BOOST, P_THREADS, P_N
 };
 static const struct scn__key process_keys[P_N] = {
     [P_NAME] = {"name", SCN__REQUIRED},
@@ -33,6 +33,7 @@ static const struct scn__key process_keys[P_N] = {
     [P_START] = {"start", 0},
     [P_ARRIVALS] = {"arrivals", 0},
     [P_AFFINITY] = {"affinity", 0},
+    [P_DISABLE_BOOST] = {"disable_boost", 0},
     [P_THREADS] = {"threads", SCN__REQUIRED},
 };
 static const struct scn__section process_section = SCN__SECTION("process", process_keys);
@@ -44,12 +45,13 @@ static const struct scn__key arrival_keys[A_N] = {
 };
 static const struct scn__section arrival_section = SCN__SECTION("arrivals", arrival_keys);
 
-enum { T_NAME, T_COUNT, T_PRIORITY, T_AFFINITY, T_PROGRAM, T_N };
+enum { T_NAME, T_COUNT, T_PRIORITY, T_AFFINITY, T_DISABLE_BOOST, T_PROGRAM, T_N };
 static const struct scn__key thread_keys[T_N] = {
     [T_NAME] = {"name", 0},
     [T_COUNT] = {"count", 0},
     [T_PRIORITY] = {"priority", 0},
     [T_AFFINITY] = {"affinity", 0},
+    [T_DISABLE_BOOST] = {"disable_boost", 0},
     [T_PROGRAM] = {"program", SCN__REQUIRED},
 };
 static const struct scn__section thread_section = SCN__SECTION("thread", thread_keys);
@@ -184,6 +186,7 @@ static void convert_thread(struct scn__ctx *c, const yaml_node_t *node, const ch
     scn__int(c, &f[T_COUNT], 1, INT_MAX, &t->count);
     thread_priority(c, &f[T_PRIORITY], pi, t);
     thread_affinity(c, &f[T_AFFINITY], pi, t);
+    scn__bool(c, &f[T_DISABLE_BOOST], &t->disable_boost);
     scn__program(c, &f[T_PROGRAM], &t->program, 0);
 }
 
@@ -274,6 +277,7 @@ static void convert_process(struct scn__ctx *c, const yaml_node_t *node, const c
     p->subsystem = (enum ps_subsystem)subsystem;
     p->priority_class = (enum ps_priority_class)cls;
     scn__bool(c, &f[P_FOREGROUND], &p->foreground);
+    scn__bool(c, &f[P_DISABLE_BOOST], &p->disable_boost);
     instances(c, f, p);
     bool affinity_known = scn__cpuset(c, &f[P_AFFINITY], &p->affinity) == 0 &&
                           (p->affinity || c->cpus > 0);

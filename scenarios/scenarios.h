@@ -32,6 +32,8 @@ struct scn_scenario {
     uint64_t seed;       /* `seed:`, default 1 */
     sim_time_t duration; /* `duration:`, default 10s */
     char hash[17];       /* FNV-1a 64 of the file bytes and the overrides, hex */
+    char *params_json;   /* the document after overrides as canonical JSON, one
+                          * line (scenarios/params.c): every parameter of the run */
     struct ps_workload wl;
 };
 
@@ -40,6 +42,11 @@ struct scn_scenario {
  * nothing to free). */
 int scn_load(const char *path, const struct scn_override *ov, size_t nov,
              struct scn_scenario *out, FILE *errfp);
+/* The same for a scenario already in memory (len bytes, no terminator
+ * needed): `path` names it in messages and locates empirical(file.csv). */
+int scn_load_buffer(const char *path, const void *text, size_t len,
+                    const struct scn_override *ov, size_t nov, struct scn_scenario *out,
+                    FILE *errfp);
 void scn_free(struct scn_scenario *s);
 
 /* Split "KEY=VALUE" in place into an override; -1 if there is no '='. */

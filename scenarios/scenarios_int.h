@@ -4,7 +4,9 @@
  * collection, node helpers and the table-driven key check), values.c (typed
  * scalars: integers, durations, names, CPU sets, ...), override.c (`--set`
  * applied to the document tree), load.c (scn_load, top level and machine),
- * process.c (processes and threads) and ops.c (thread programs).
+ * resources.c (dispatcher objects and locks, and references to them by
+ * name), process.c (processes and threads), ops.c (thread programs: the
+ * table of operations) and sync.c (the operations on resources, and io).
  *
  * Error model: every problem is recorded with its position (scn__error*) and
  * conversion goes on, so one run reports every independent mistake.  The
@@ -36,6 +38,20 @@
 /* Bound on nesting when copying an override value (an anchor may refer to
  * itself, which would otherwise recurse forever). */
 #define SCN__MAX_DEPTH 64
+/* Scenario files are written by hand: a bigger one is a mistake (or
+ * /dev/zero), and reading it whole would only exhaust memory. */
+#define SCN__MAX_FILE_BYTES ((size_t)16 << 20)
+/* Bound on the nesting of YAML collections (see check_depth in yaml_tree.c);
+ * the deepest valid scenario, 16 nested loops, needs about 60. */
+#define SCN__MAX_YAML_DEPTH 100
+/* Longest entity name (see scn__name). */
+#define SCN__MAX_NAME 128
+
+/* A declared resource, as programs look it up by name. */
+struct scn__named {
+    const char *name; /* the object spec's name */
+    int index;        /* in ps_workload.objects */
+};
 
 struct scn__diag {
     int line, col; /* 0 for messages without a file position (they sort first) */
@@ -59,6 +75,13 @@ struct scn__ctx {
     bool oom;
     int cpus;                  /* machine.cpus when valid, 0 when in error */
     long ops;                  /* program operations converted so far */
+    /* resources, converted before the processes so that programs can name them */
+    const struct ke_object_spec *objects;
+    int nobjects;
+    struct scn__named *by_name; /* sorted by (name, index) */
+    int nnamed;
+    bool *type_known;          /* per object: references can be checked against it */
+    bool resources_broken;     /* the section is unusable: references are not checked */
 };
 
 /* ---- errors (yaml_tree.c) ---- */
@@ -85,6 +108,7 @@ void scn__override_head(const struct scn_override *o, char *buf, size_t size);
 /* ---- reading and parsing (yaml_tree.c) ---- */
 
 int scn__read_file(struct scn__ctx *c);
+int scn__read_buffer(struct scn__ctx *c, const void *text, size_t len);
 /* Parse c->text into c->doc; the root must be a mapping.  0 or -1. */
 int scn__parse(struct scn__ctx *c);
 /* Message and position of a libyaml failure; `text` is the parsed input
@@ -165,12 +189,69 @@ int scn__cpuset(struct scn__ctx *c, const struct scn__field *f, uint64_t *out);
 /* "0-1,4" */
 void scn__cpuset_text(uint64_t mask, char *buf, size_t size);
 
-/* ---- conversion (process.c, ops.c, override.c) ---- */
+/* ---- resources (resources.c) ---- */
+
+#define SCN__TYPE(t) (1u << (t))
+/* Objects a thread can wait on (R5.7), locks it can acquire (R5.4, R6). */
+#define SCN__WAITABLE (SCN__TYPE(KE_OBJ_EVENT) | SCN__TYPE(KE_OBJ_SEMAPHORE) | \
+                       SCN__TYPE(KE_OBJ_MUTEX) | SCN__TYPE(KE_OBJ_TIMER))
+#define SCN__SLEEP_LOCKS (SCN__TYPE(KE_OBJ_MUTEX) | SCN__TYPE(KE_OBJ_FAST_MUTEX) | \
+                          SCN__TYPE(KE_OBJ_GUARDED_MUTEX) | SCN__TYPE(KE_OBJ_ERESOURCE) | \
+                          SCN__TYPE(KE_OBJ_PUSH_LOCK))
+#define SCN__LOCKS (SCN__SLEEP_LOCKS | SCN__TYPE(KE_OBJ_SPINLOCK))
+#define SCN__SHARED_LOCKS (SCN__TYPE(KE_OBJ_ERESOURCE) | SCN__TYPE(KE_OBJ_PUSH_LOCK))
+/* Priority increments of set, pulse and io (R3.2, R3.3) stay within the levels. */
+#define SCN__MAX_INCREMENT (KE_PRIORITY_LEVELS - 1)
+
+/* Convert `resources:` into wl->objects and index them in `c`. */
+int scn__resources(struct scn__ctx *c, const struct scn__field *f, struct ps_workload *wl);
+void scn__resources_done(struct scn__ctx *c); /* frees the index */
+const char *scn__type_name(enum ke_object_type t);
+/* The resource named by scalar `n` (f->name says what it is, for messages):
+ * its index, or -1, reported unless its declaration was already in error. */
+int scn__resource(struct scn__ctx *c, const struct scn__field *f);
+/* Object `i`, named at `n`, is one of `types`, else report "'ROLE' needs
+ * ..., but 'x' is ..." and return -1. */
+int scn__resource_is(struct scn__ctx *c, const yaml_node_t *n, int i, unsigned types,
+                     const char *role);
+
+/* ---- conversion (process.c, ops.c, sync.c, override.c) ---- */
 
 int scn__processes(struct scn__ctx *c, const struct scn__field *f, struct ps_workload *wl);
 /* Append the operations of list f->val to `p`; `depth` = enclosing blocks. */
 int scn__program(struct scn__ctx *c, const struct scn__field *f, struct ke_program *p,
                  int depth);
 void scn__apply_overrides(struct scn__ctx *c);
+/* machine.limits (limits.c), and the process counts that break them. */
+void scn__limits(struct scn__ctx *c, const struct scn__field *f, struct ke_limits *out);
+void scn__check_counts(struct scn__ctx *c, const struct ps_workload *wl);
+/* The document as canonical JSON (params.c), malloc'd; 0, or -1 after
+ * reporting. */
+int scn__params_json(struct scn__ctx *c, char **out);
+
+/* An operation as written: `key` is where it is (its name), `arg` its value
+ * (NULL for a bare word). */
+struct scn__op_ref {
+    const yaml_node_t *key, *arg;
+    const char *name;
+};
+
+/* What an operation on one object takes: `NAME` or {object: NAME, OPTION: V}. */
+enum scn__option { SCN__OPT_NONE, SCN__OPT_INT, SCN__OPT_MODE /* shared|exclusive */ };
+struct scn__obj_rule {
+    unsigned types;          /* SCN__TYPE bits of the objects it applies to */
+    enum scn__option option;
+    const char *option_name; /* the OPTION key */
+    int64_t lo, hi;          /* SCN__OPT_INT: its range */
+    int64_t arg;             /* ke_op.arg when the option is absent */
+};
+
+/* Each fills `op` (kind, src, object = lock = -1 already set) from r->arg,
+ * which is not NULL; 0, or -1 after reporting.  Either way `op` may own
+ * memory (dist, objects) that the caller frees if it does not keep it. */
+int scn__object_op(struct scn__ctx *c, const struct scn__op_ref *r,
+                   const struct scn__obj_rule *rule, struct ke_op *op);
+int scn__wait_op(struct scn__ctx *c, const struct scn__op_ref *r, struct ke_op *op);
+int scn__io_op(struct scn__ctx *c, const struct scn__op_ref *r, struct ke_op *op);
 
 #endif

@@ -246,6 +246,14 @@ int scn__name(struct scn__ctx *c, const struct scn__field *f, char **out)
     const char *s = text_of(c, f, "a name");
     if (!s)
         return -1;
+    /* Bounded so that entity names ("name#k/thread#k") and the RNG stream
+     * names derived from them are never cut short, which could make two
+     * entities share a stream. */
+    if (!*s || strlen(s) > SCN__MAX_NAME) {
+        scn__error(c, f->val, -1, "'%s' must be 1 to %d characters long, got %zu", f->name,
+                   SCN__MAX_NAME, strlen(s));
+        return -1;
+    }
     for (size_t i = 0; s[i]; i++) {
         if (name_char(s[i]))
             continue;

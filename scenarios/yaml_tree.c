@@ -167,6 +167,26 @@ size_t scn__flush(struct scn__ctx *c)
 
 /* ===== reading and parsing ============================================== */
 
+static int too_big(struct scn__ctx *c)
+{
+    scn__error_head(c, c->path, "larger than %zu MiB: not a scenario file",
+                    SCN__MAX_FILE_BYTES >> 20);
+    return -1;
+}
+
+int scn__read_buffer(struct scn__ctx *c, const void *text, size_t len)
+{
+    if (len > SCN__MAX_FILE_BYTES)
+        return too_big(c);
+    if (!(c->text = malloc(len ? len : 1))) {
+        scn__oom(c);
+        return -1;
+    }
+    memcpy(c->text, text, len);
+    c->len = len;
+    return 0;
+}
+
 int scn__read_file(struct scn__ctx *c)
 {
     FILE *f = fopen(c->path, "rb");
@@ -176,6 +196,10 @@ int scn__read_file(struct scn__ctx *c)
     }
     size_t cap = 0;
     for (;;) {
+        if (c->len > SCN__MAX_FILE_BYTES) {
+            fclose(f);
+            return too_big(c);
+        }
         if (c->len == cap) {
             unsigned char *t = realloc(c->text, cap = cap ? cap * 2 : 4096);
             if (!t) {
@@ -288,9 +312,42 @@ static int check_single_document(struct scn__ctx *c, yaml_parser_t *p)
     return more ? -1 : 0;
 }
 
+/* libyaml's scanner spends time proportional to the depth of flow
+ * collections on every token, so "[[[[..." thousands deep takes minutes to
+ * load: a first pass over the events refuses excessive nesting early.  A
+ * syntax error here is left for the load to report. */
+static int check_depth(struct scn__ctx *c)
+{
+    yaml_parser_t p;
+    yaml_event_t e;
+    if (!yaml_parser_initialize(&p)) {
+        scn__oom(c);
+        return -1;
+    }
+    yaml_parser_set_input_string(&p, c->text, c->len);
+    int depth = 0, rc = 0;
+    while (rc == 0 && yaml_parser_parse(&p, &e)) {
+        yaml_event_type_t t = e.type;
+        if ((t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT) &&
+            ++depth > SCN__MAX_YAML_DEPTH) {
+            scn__error_mark(c, e.start_mark, "nested more than %d levels deep",
+                            SCN__MAX_YAML_DEPTH);
+            rc = -1;
+        }
+        depth -= t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT;
+        yaml_event_delete(&e);
+        if (t == YAML_STREAM_END_EVENT)
+            break;
+    }
+    yaml_parser_delete(&p);
+    return rc;
+}
+
 int scn__parse(struct scn__ctx *c)
 {
     yaml_parser_t p;
+    if (check_depth(c) != 0)
+        return -1;
     if (!yaml_parser_initialize(&p)) {
         scn__oom(c);
         return -1;

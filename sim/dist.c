@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <gsl/gsl_cdf.h>
@@ -32,6 +33,9 @@
 
 #define UNITS "ns, us, ms or s"
 #define NORMAL_TRIES 64
+/* An empirical CSV file beyond this is a mistake; reading it would only
+ * exhaust memory (a sample takes 8 bytes for as few as 4 of text). */
+#define EMPIRICAL_MAX_BYTES (64 << 20)
 
 /* t[b, e): a token of the parsed text, column b. */
 struct span {
@@ -320,6 +324,24 @@ static int read_samples(FILE *fp, const char *name, size_t col, struct sim_dist 
     return rc;
 }
 
+/* Open an empirical file, or fill `err` and return NULL.  Checked before
+ * opening: a FIFO would block open() and a device such as /dev/zero would
+ * be read without end. */
+static FILE *open_samples(const char *path, size_t col, struct sim_parse_error *err)
+{
+    struct stat st;
+    FILE *fp = NULL;
+    if (stat(path, &st) != 0)
+        fail(err, col, "cannot open empirical file '%s': %s", path, strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        fail(err, col, "empirical file '%s' is not a regular file", path);
+    else if (st.st_size > EMPIRICAL_MAX_BYTES)
+        fail(err, col, "empirical file '%s' is larger than %d MiB", path, EMPIRICAL_MAX_BYTES >> 20);
+    else if (!(fp = fopen(path, "r")))
+        fail(err, col, "cannot open empirical file '%s': %s", path, strerror(errno));
+    return fp;
+}
+
 static int parse_empirical(const char *t, struct span in, const char *basedir,
                            struct sim_dist *d, struct sim_parse_error *err)
 {
@@ -328,13 +350,11 @@ static int parse_empirical(const char *t, struct span in, const char *basedir,
         return fail(err, f.b, "empirical needs a CSV file name, e.g. empirical(file.csv)");
     char *name = strndup(t + f.b, f.e - f.b);
     char *path = name ? resolve_path(basedir, name) : NULL;
-    FILE *fp = path ? fopen(path, "r") : NULL;
-    int rc;
+    FILE *fp = path ? open_samples(path, f.b, err) : NULL;
+    int rc = -1;
     if (!path)
-        rc = fail(err, f.b, "out of memory");
-    else if (!fp)
-        rc = fail(err, f.b, "cannot open empirical file '%s': %s", path, strerror(errno));
-    else
+        fail(err, f.b, "out of memory");
+    else if (fp)
         rc = read_samples(fp, name, f.b, d, err);
     if (fp)
         fclose(fp);

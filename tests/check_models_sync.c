@@ -397,6 +397,57 @@ START_TEST(test_sync_condition_wakes_one_and_has_no_memory)
 }
 END_TEST
 
+START_TEST(test_sync_priority_inversion_classic_outcome_r6_7_r3_7)
+{
+    h_workload(&wl, 1, "nt");
+    struct ps_process_spec *p = h_process(&wl, "p", PS_CLASS_NORMAL, false);
+    int m = h_object(&wl, "m", KE_OBJ_MUTEX);
+    struct ps_thread_spec *t1 = h_thread(p, "t1", 4);
+    t1->priority_absolute = true;
+    h_sync(t1, KE_OP_ACQUIRE, m, 0);
+    h_op(t1, KE_OP_RUN, 5 * SIM_MS);
+    h_sync(t1, KE_OP_RELEASE, m, 0);
+    struct ps_thread_spec *t2 = h_thread(p, "t2", 8);
+    t2->priority_absolute = true;
+    h_op(t2, KE_OP_SLEEP, SIM_MS);
+    uint32_t loop = h_open(t2, KE_OP_LOOP, KE_LOOP_FOREVER);
+    h_op(t2, KE_OP_RUN, SIM_S);
+    h_close(t2, loop);
+    struct ps_thread_spec *t3 = at_then(p, "t3", 2 * SIM_MS, KE_OP_ACQUIRE, m, 0);
+    t3->priority = 12, t3->priority_absolute = true;
+    h_op(t3, KE_OP_RUN, SIM_MS);
+    h_sync(t3, KE_OP_RELEASE, m, 0);
+    ck_assert_int_eq(h_run(&wl, 6 * SIM_S, &run), KE_RUN_DONE);
+    /* t1 (4) holds m, t2 (8) keeps it off the processor, t3 (12) waits: only
+     * the balance set manager's pass at 5 s (t1 ready >= 300 ticks since
+     * 1 ms) lifts t1 to 15; it finishes its last 4 ms and t3 gets m. */
+    const struct h_readied *b = h_ready_after(&run, 0, KE_READY_REQUEUE, SIM_MS);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_int_eq(b->at, 5 * SIM_S);
+    ck_assert_int_eq(b->priority, 15);
+    ck_assert_int_eq(acquired_at(2), 5 * SIM_S + 4 * SIM_MS);
+}
+END_TEST
+
+START_TEST(test_sync_starvation_boost_vanishes_at_quantum_end_r3_7)
+{
+    h_workload(&wl, 1, "nt");
+    struct ps_process_spec *p = h_process(&wl, "p", PS_CLASS_NORMAL, false);
+    h_hog(p, "hog", KE_REL_HIGHEST);
+    h_hog(p, "low", KE_REL_NORMAL);
+    ck_assert_int_eq(h_run(&wl, 6 * SIM_S, &run), KE_RUN_DONE);
+    /* low waits from 0; the pass at 5 s boosts it (>= 4.6875 s ready); the
+     * tick at that same instant charges it 3 of its 4 units (it is running),
+     * the next one ends its quantum: it decays to 8 and hog (10) takes over */
+    const struct h_switch *s = h_switch_after(&run, 0, SIM_MS);
+    ck_assert_int_eq(s->at, 5 * SIM_S);
+    ck_assert_int_eq(s->next, 1);
+    s = h_switch_after(&run, 0, 5 * SIM_S + 1);
+    ck_assert_int_eq(s->at, 5 * SIM_S + 15625 * SIM_US);
+    ck_assert_int_eq(s->next, 0);
+}
+END_TEST
+
 Suite *sync_suite(void)
 {
     Suite *s = suite_create("sync");
@@ -423,6 +474,8 @@ Suite *sync_suite(void)
     tcase_add_test(tc, test_sync_disable_boost_r3_1);
     tcase_add_test(tc, test_sync_barrier_releases_a_phase_together);
     tcase_add_test(tc, test_sync_condition_wakes_one_and_has_no_memory);
+    tcase_add_test(tc, test_sync_priority_inversion_classic_outcome_r6_7_r3_7);
+    tcase_add_test(tc, test_sync_starvation_boost_vanishes_at_quantum_end_r3_7);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,7 +1,8 @@
 /* tests/check_scn_load.c - tests of the scenario loader (layer: tests).
  *
  * Pins what scn_load() makes of a scenario: every field of a full scenario
- * (tests/data/scenarios/full.yaml) and of a minimal one (the defaults),
+ * (tests/data/scenarios/full.yaml), of one with every resource type and
+ * synchronization operation (sync.yaml) and of a minimal one (the defaults),
  * `--set` overrides, the hash, and the exact first error line of each file of
  * the bad-input corpus tests/data/bad/NAME.yaml, stored in NAME.err without
  * the file's path (":LINE:COL: error: MESSAGE"; a line ending in "..." is
@@ -340,6 +341,339 @@ START_TEST(test_load_arrivals_default_forever)
 }
 END_TEST
 
+/* ===== resources and synchronization operations ========================= */
+
+START_TEST(test_load_sync_resources)
+{
+    struct scn_scenario s;
+    load_ok("scenarios/sync.yaml", NULL, 0, &s);
+    static const struct {
+        const char *name;
+        enum ke_object_type type;
+        bool notification, signaled, queued, kernel, sse;
+        int64_t initial, limit, count;
+        sim_time_t due, period;
+    } want[] = {
+        {"dblock", KE_OBJ_MUTEX, false, false, false, true, false, 0, 0, 0, 0, 0},
+        {"work", KE_OBJ_EVENT, true, true, false, false, false, 0, 0, 0, 0, 0},
+        {"slots", KE_OBJ_SEMAPHORE, false, false, false, false, false, 2, 4, 0, 0, 0},
+        {"listlock", KE_OBJ_SPINLOCK, false, false, true, false, false, 0, 0, 0, 0, 0},
+        {"fm", KE_OBJ_FAST_MUTEX, false, false, false, false, false, 0, 0, 0, 0, 0},
+        {"gm", KE_OBJ_GUARDED_MUTEX, false, false, false, false, false, 0, 0, 0, 0, 0},
+        {"cache", KE_OBJ_ERESOURCE, false, false, false, false, true, 0, 0, 0, 0, 0},
+        {"pl", KE_OBJ_PUSH_LOCK, false, false, false, false, false, 0, 0, 0, 0, 0},
+        {"tick", KE_OBJ_TIMER, true, false, false, false, false, 0, 0, 0, 5 * SIM_MS, 10 * SIM_MS},
+        {"cv", KE_OBJ_CONDITION, false, false, false, false, false, 0, 0, 0, 0, 0},
+        {"phase", KE_OBJ_BARRIER, false, false, false, false, false, 0, 0, 3, 0, 0},
+    };
+    const int n = (int)(sizeof want / sizeof want[0]);
+    ck_assert_int_eq(s.wl.nobjects, n);
+    for (int i = 0; i < n; i++) {
+        const struct ke_object_spec *o = &s.wl.objects[i];
+        ck_assert_str_eq(o->name, want[i].name);
+        ck_assert_msg(o->type == want[i].type, "%s: type %d", o->name, o->type);
+        ck_assert_int_eq(o->notification, want[i].notification);
+        ck_assert_int_eq(o->signaled, want[i].signaled);
+        ck_assert_int_eq(o->queued, want[i].queued);
+        ck_assert_int_eq(o->kernel, want[i].kernel);
+        ck_assert_int_eq(o->shared_starve_exclusive, want[i].sse);
+        ck_assert_int_eq(o->initial, want[i].initial);
+        ck_assert_int_eq(o->limit, want[i].limit);
+        ck_assert_int_eq(o->count, want[i].count);
+        ck_assert_int_eq(o->due, want[i].due);
+        ck_assert_int_eq(o->period, want[i].period);
+        ck_assert_ptr_eq(o->src.file, s.path);
+        ck_assert_int_eq(o->src.line, 6 + i);
+        ck_assert_int_eq(o->src.col, 5);
+    }
+    scn_free(&s);
+}
+END_TEST
+
+/* Object indexes in tests/data/scenarios/sync.yaml */
+enum { DBLOCK, WORK, SLOTS, LISTLOCK, FM, GM, CACHE, PL, TICK, CV, PHASE };
+
+START_TEST(test_load_sync_program_ops)
+{
+    struct scn_scenario s;
+    load_ok("scenarios/sync.yaml", NULL, 0, &s);
+    static const struct {
+        enum ke_op_kind kind;
+        int32_t object, lock;
+        uint32_t nobjects;
+        int32_t objects[3];
+        bool all, shared, has_timeout;
+        enum sim_dist_kind dist;
+        double a;
+        int64_t arg;
+    } want[] = {
+        {KE_OP_ACQUIRE, DBLOCK, -1, 0, {0}, false, false, false, SIM_DIST_CONST, 0, 0},
+        {KE_OP_RELEASE, DBLOCK, -1, 0, {0}, false, false, false, SIM_DIST_CONST, 0, 0},
+        {KE_OP_ACQUIRE, CACHE, -1, 0, {0}, false, true, false, SIM_DIST_CONST, 0, 0},
+        {KE_OP_ACQUIRE, PL, -1, 0, {0}, false, false, false, SIM_DIST_CONST, 0, 0},
+        {KE_OP_ACQUIRE, LISTLOCK, -1, 0, {0}, false, false, false, SIM_DIST_CONST, 0, 0},
+        {KE_OP_WAIT, WORK, -1, 1, {WORK}, false, false, false, SIM_DIST_CONST, 0, 0},
+        {KE_OP_WAIT, SLOTS, -1, 1, {SLOTS}, false, false, true, SIM_DIST_CONST, 50e6, 0},
+        {KE_OP_WAIT, -1, -1, 2, {WORK, TICK}, false, false, true, SIM_DIST_EXP, 2e6, 0},
+        {KE_OP_WAIT, -1, -1, 3, {SLOTS, DBLOCK, TICK}, true, false, false, SIM_DIST_CONST, 0, 0},
+        {KE_OP_COND_WAIT, CV, FM, 0, {0}, false, false, true, SIM_DIST_CONST, 1e9, 0},
+        {KE_OP_SET, WORK, -1, 0, {0}, false, false, false, SIM_DIST_CONST, 0, 1},
+        {KE_OP_SET, WORK, -1, 0, {0}, false, false, false, SIM_DIST_CONST, 0, 0},
+        {KE_OP_PULSE, WORK, -1, 0, {0}, false, false, false, SIM_DIST_CONST, 0, 31},
+        {KE_OP_RESET, WORK, -1, 0, {0}, false, false, false, SIM_DIST_CONST, 0, 0},
+        {KE_OP_RELEASE_SEMAPHORE, SLOTS, -1, 0, {0}, false, false, false, SIM_DIST_CONST, 0, 1},
+        {KE_OP_RELEASE_SEMAPHORE, SLOTS, -1, 0, {0}, false, false, false, SIM_DIST_CONST, 0, 4},
+        {KE_OP_IO, -1, -1, 0, {0}, false, false, false, SIM_DIST_CONST, 3e6, 1},  /* disk */
+        {KE_OP_IO, -1, -1, 0, {0}, false, false, false, SIM_DIST_EXP, 1e6, 6},    /* keyboard */
+        {KE_OP_IO, -1, -1, 0, {0}, false, false, false, SIM_DIST_CONST, 1e6, 5},  /* increment */
+        {KE_OP_WAKE, CV, -1, 0, {0}, false, false, false, SIM_DIST_CONST, 0, 0},
+        {KE_OP_WAKE, CV, -1, 0, {0}, false, false, false, SIM_DIST_CONST, 0, 1},
+        {KE_OP_BARRIER, PHASE, -1, 0, {0}, false, false, false, SIM_DIST_CONST, 0, 0},
+        {KE_OP_COND_WAIT, CV, CACHE, 0, {0}, false, false, false, SIM_DIST_CONST, 0, 0},
+        {KE_OP_RUN, -1, -1, 0, {0}, false, false, false, SIM_DIST_CONST, 1e6, 0},
+    };
+    const size_t n = sizeof want / sizeof want[0];
+    ck_assert_uint_eq(s.wl.processes[0].threads[0].program.n, n);
+    for (size_t i = 0; i < n; i++) {
+        const struct ke_op *o = op(&s, 0, 0, (int)i);
+        ck_assert_msg(o->kind == want[i].kind, "op %zu: kind %d", i, o->kind);
+        ck_assert_msg(o->object == want[i].object, "op %zu: object %d", i, o->object);
+        ck_assert_msg(o->lock == want[i].lock, "op %zu: lock %d", i, o->lock);
+        ck_assert_uint_eq(o->nobjects, want[i].nobjects);
+        for (uint32_t k = 0; k < o->nobjects; k++)
+            ck_assert_int_eq(o->objects[k], want[i].objects[k]);
+        if (!o->nobjects)
+            ck_assert_ptr_null(o->objects);
+        ck_assert_int_eq(o->all, want[i].all);
+        ck_assert_int_eq(o->shared, want[i].shared);
+        ck_assert_int_eq(o->has_timeout, want[i].has_timeout);
+        ck_assert_int_eq(o->dist.kind, want[i].dist);
+        ck_assert_double_eq(o->dist.a, want[i].a);
+        ck_assert_msg(o->arg == want[i].arg, "op %zu: arg %lld", i, (long long)o->arg);
+        ck_assert_int_eq(o->src.line, 24 + (int)i);
+        ck_assert_int_eq(o->src.col, 13);
+    }
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_sync_disable_boost)
+{
+    struct scn_scenario s;
+    load_ok("scenarios/sync.yaml", NULL, 0, &s);
+    ck_assert(s.wl.processes[0].disable_boost);
+    ck_assert(s.wl.processes[0].threads[0].disable_boost);
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_sync_resources_after_processes)
+{
+    /* programs name resources declared further down the file */
+    struct scn_scenario s;
+    load_text_ok("processes:\n"
+                 "  - name: p\n"
+                 "    threads: [{program: [{acquire: m}, {release: m}]}]\n"
+                 "resources: [{name: m, type: mutex}]\n",
+                 &s);
+    ck_assert_int_eq(op(&s, 0, 0, 0)->object, 0);
+    ck_assert_int_eq(op(&s, 0, 0, 1)->object, 0);
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_defaults_resources)
+{
+    struct scn_scenario s;
+    load_text_ok("resources:\n"
+                 "  - {name: m, type: mutex}\n"
+                 "  - {name: e, type: event}\n"
+                 "  - {name: s, type: semaphore, initial: 3}\n"
+                 "  - {name: l, type: spinlock}\n"
+                 "  - {name: r, type: eresource}\n"
+                 "  - {name: t, type: timer, period: 10ms}\n"
+                 "  - {name: once, type: timer, due: 7ms}\n"
+                 "processes: [{name: p, threads: [{program: [exit]}]}]\n",
+                 &s);
+    const struct ke_object_spec *o = s.wl.objects;
+    ck_assert_int_eq(s.wl.nobjects, 7);
+    ck_assert(!o[0].kernel);                          /* a user mutant */
+    ck_assert(!o[1].notification && !o[1].signaled);  /* synchronization, reset */
+    ck_assert_int_eq(o[2].initial, 3);
+    ck_assert_int_eq(o[2].limit, 3);                  /* max = initial */
+    ck_assert(!o[3].queued);
+    ck_assert(!o[4].shared_starve_exclusive);
+    ck_assert(!o[5].notification);
+    ck_assert_int_eq(o[5].due, 10 * SIM_MS);          /* first expiry after a period */
+    ck_assert_int_eq(o[6].due, 7 * SIM_MS);
+    ck_assert_int_eq(o[6].period, 0);                 /* one-shot */
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_defaults_disable_boost)
+{
+    struct scn_scenario s;
+    load_ok("scenarios/minimal.yaml", NULL, 0, &s);
+    ck_assert(!s.wl.processes[0].disable_boost);
+    ck_assert(!s.wl.processes[0].threads[0].disable_boost);
+    ck_assert_int_eq(s.wl.nobjects, 0);
+    ck_assert_ptr_null(s.wl.objects);
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_ops_without_object_have_none)
+{
+    struct scn_scenario s;
+    load_text_ok("processes: [{name: p, threads: [{program: [{run: 1ms}, {sleep: 1ms}, "
+                 "yield, {io: 1ms}, {loop: {count: 2, do: [{run: 1ms}]}}, exit]}]}]\n",
+                 &s);
+    const struct ke_program *p = &s.wl.processes[0].threads[0].program;
+    for (uint32_t i = 0; i < p->n; i++) {
+        if (p->ops[i].kind == KE_OP_END)
+            continue; /* made by ke_program_close(), not by the loader */
+        ck_assert_int_eq(p->ops[i].object, -1);
+        ck_assert_int_eq(p->ops[i].lock, -1);
+        ck_assert_ptr_null(p->ops[i].objects);
+        ck_assert(!p->ops[i].has_timeout);
+    }
+    scn_free(&s);
+}
+END_TEST
+
+/* R3.3: the increment an I/O completion carries, per device. */
+START_TEST(test_load_io_device_increments)
+{
+    static const struct {
+        const char *device;
+        int64_t increment;
+    } want[] = {{"cd_rom", 1},  {"disk", 1},       {"parallel", 1}, {"video", 1},
+                {"mailslot", 2}, {"named_pipe", 2}, {"network", 2},  {"serial", 2},
+                {"keyboard", 6}, {"mouse", 6},      {"sound", 8}};
+    char text[512];
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        struct scn_scenario s;
+        snprintf(text, sizeof text, "processes: [{name: p, threads: [{program: "
+                 "[{io: {time: 1ms, device: %s}}]}]}]\n", want[i].device);
+        load_text_ok(text, &s);
+        ck_assert_msg(op(&s, 0, 0, 0)->arg == want[i].increment, "%s", want[i].device);
+        scn_free(&s);
+    }
+}
+END_TEST
+
+START_TEST(test_load_wait_64_objects_is_accepted)
+{
+    char text[8192];
+    size_t o = (size_t)snprintf(text, sizeof text, "resources:\n");
+    for (int i = 0; i < KE_MAX_WAIT_OBJECTS; i++)
+        o += (size_t)snprintf(text + o, sizeof text - o, "  - {name: e%d, type: event}\n", i);
+    o += (size_t)snprintf(text + o, sizeof text - o,
+                          "processes: [{name: p, threads: [{program: [{wait: {all: [");
+    for (int i = 0; i < KE_MAX_WAIT_OBJECTS; i++)
+        o += (size_t)snprintf(text + o, sizeof text - o, "%se%d", i ? ", " : "", i);
+    snprintf(text + o, sizeof text - o, "]}}]}]}]\n");
+    struct scn_scenario s;
+    load_text_ok(text, &s);
+    const struct ke_op *w = op(&s, 0, 0, 0);
+    ck_assert_uint_eq(w->nobjects, KE_MAX_WAIT_OBJECTS);
+    ck_assert_int_eq(w->objects[KE_MAX_WAIT_OBJECTS - 1], KE_MAX_WAIT_OBJECTS - 1);
+    ck_assert_int_eq(w->object, -1);
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_unknown_resource_list_is_capped)
+{
+    char text[4096];
+    size_t o = (size_t)snprintf(text, sizeof text, "resources:\n");
+    for (int i = 0; i < 12; i++)
+        o += (size_t)snprintf(text + o, sizeof text - o, "  - {name: m%d, type: mutex}\n", i);
+    snprintf(text + o, sizeof text - o, "processes: [{name: p, threads: [{program: "
+             "[{acquire: nope}]}]}]\n");
+    char *err = load_text_fails(text, NULL, 0);
+    ck_assert_msg(strstr(err, ":14:54: error: unknown resource 'nope' (declared resources: "
+                              "m0, m1, m2, m3, m4, m5, m6, m7, ...)\n"), "%s", err);
+    free(err);
+}
+END_TEST
+
+START_TEST(test_load_no_cascade_from_invalid_resource)
+{
+    /* references to a resource whose declaration is in error are not reported again */
+    char *err = load_text_fails("resources:\n"
+                                "  - {name: a, type: mutx}\n"
+                                "  - {name: b c, type: event}\n"
+                                "processes: [{name: p, threads: [{program: "
+                                "[{acquire: a}, {set: a}, {wait: b c}, {wait: {any: [a, b c]}}]}]}]\n",
+                                NULL, 0);
+    ck_assert_int_eq(count_lines(err), 2);
+    ck_assert_ptr_nonnull(strstr(err, ":2:21: error: unknown type 'mutx'"));
+    ck_assert_ptr_nonnull(strstr(err, ":3:13: error: invalid character ' ' in name 'b c'"));
+    free(err);
+}
+END_TEST
+
+START_TEST(test_load_type_errors_in_one_wait_are_all_reported)
+{
+    char *err = load_text_fails("resources:\n"
+                                "  - {name: s, type: spinlock}\n"
+                                "  - {name: b, type: barrier, count: 2}\n"
+                                "processes: [{name: p, threads: [{program: "
+                                "[{wait: {any: [s, b, nope]}}]}]}]\n",
+                                NULL, 0);
+    ck_assert_int_eq(count_lines(err), 3);
+    ck_assert_ptr_nonnull(strstr(err, "cannot wait on spinlock 's': use acquire"));
+    ck_assert_ptr_nonnull(strstr(err, "cannot wait on barrier 'b': use barrier"));
+    ck_assert_ptr_nonnull(strstr(err, "unknown resource 'nope' (declared resources: s, b)"));
+    free(err);
+}
+END_TEST
+
+START_TEST(test_load_override_resource)
+{
+    struct scn_override ov[] = {{"resources.slots.initial", "1"},
+                                {"resources.tick.period", "20ms"}};
+    struct scn_scenario s;
+    load_ok("scenarios/sync.yaml", ov, 2, &s);
+    ck_assert_int_eq(s.wl.objects[SLOTS].initial, 1);
+    ck_assert_int_eq(s.wl.objects[SLOTS].limit, 4);
+    ck_assert_int_eq(s.wl.objects[TICK].period, 20 * SIM_MS);
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_override_resource_is_validated)
+{
+    struct scn_override ov = {"resources.slots.initial", "5"};
+    char *err = load_data_fails("scenarios/sync.yaml", &ov, 1);
+    ck_assert_str_eq(err, "--set resources.slots.initial=5: error: "
+                          "'initial' must be at most 'max' (4), got 5\n");
+    free(err);
+}
+END_TEST
+
+static void add_sync_cases(Suite *s)
+{
+    TCase *sync = tcase_create("sync");
+    tcase_add_test(sync, test_load_sync_resources);
+    tcase_add_test(sync, test_load_sync_program_ops);
+    tcase_add_test(sync, test_load_sync_disable_boost);
+    tcase_add_test(sync, test_load_sync_resources_after_processes);
+    tcase_add_test(sync, test_load_defaults_resources);
+    tcase_add_test(sync, test_load_defaults_disable_boost);
+    tcase_add_test(sync, test_load_ops_without_object_have_none);
+    tcase_add_test(sync, test_load_io_device_increments);
+    tcase_add_test(sync, test_load_wait_64_objects_is_accepted);
+    tcase_add_test(sync, test_load_unknown_resource_list_is_capped);
+    tcase_add_test(sync, test_load_no_cascade_from_invalid_resource);
+    tcase_add_test(sync, test_load_type_errors_in_one_wait_are_all_reported);
+    tcase_add_test(sync, test_load_override_resource);
+    tcase_add_test(sync, test_load_override_resource_is_validated);
+    suite_add_tcase(s, sync);
+}
+
 /* ===== hash, files ====================================================== */
 
 static uint64_t fnv(uint64_t h, const void *data, size_t n)
@@ -385,7 +719,9 @@ END_TEST
 
 START_TEST(test_load_examples_are_valid)
 {
-    static const char *const examples[] = {"demo", "round-robin", "preemption", "affinity"};
+    static const char *const examples[] = {"demo", "round-robin", "preemption", "affinity",
+                                           "lock-convoy", "producer-consumer", "reader-writer",
+                                           "deadlock", "priority-inversion"};
     for (size_t i = 0; i < sizeof examples / sizeof examples[0]; i++) {
         char rel[256];
         struct scn_scenario s;
@@ -719,7 +1055,8 @@ START_TEST(test_load_override_unknown_key_is_reported)
     struct scn_override ov = {"machine.cpuz", "4"};
     char *err = load_data_fails("scenarios/minimal.yaml", &ov, 1);
     ck_assert_str_eq(err, "--set machine.cpuz=4: error: unknown key 'cpuz' in machine (expected "
-                          "cpus, policy, clock_tick, quantum, priority_separation, costs)\n");
+                          "cpus, policy, clock_tick, quantum, priority_separation, slice, costs, "
+                          "limits)\n");
     free(err);
 }
 END_TEST
@@ -770,6 +1107,56 @@ static void add_override_cases(Suite *s)
     suite_add_tcase(s, ov);
 }
 
+/* ===== the effective document as JSON (scenarios/params.c) ============== */
+
+START_TEST(test_load_params_json_is_canonical)
+{
+    struct scn_scenario s;
+    load_text_ok("# comments and layout do not matter\n"
+                 "name: 'say \"hi\" \\ ok'\n"
+                 "seed: 7\n"
+                 "machine: {cpus: \"2\", policy: nt}\n"
+                 "processes:\n"
+                 "  - name: a\n"
+                 "    foreground: true\n"
+                 "    affinity: [0, 1]\n"
+                 "    threads:\n"
+                 "      - program: &p [{run: 1ms}, exit]\n"
+                 "  - name: b\n"
+                 "    threads: [{program: *p}]\n",
+                 &s);
+    ck_assert_str_eq(s.params_json,
+                     "{\"name\":\"say \\\"hi\\\" \\\\ ok\",\"seed\":7,"
+                     "\"machine\":{\"cpus\":\"2\",\"policy\":\"nt\"},"
+                     "\"processes\":[{\"name\":\"a\",\"foreground\":true,\"affinity\":[0,1],"
+                     "\"threads\":[{\"program\":[{\"run\":\"1ms\"},\"exit\"]}]},"
+                     "{\"name\":\"b\","
+                     "\"threads\":[{\"program\":[{\"run\":\"1ms\"},\"exit\"]}]}]}");
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_params_json_follows_overrides)
+{
+    struct tmp_scenario t;
+    struct scn_scenario s;
+    char *err;
+    char k1[] = "machine.cpus=8", k2[] = "machine.costs.context_switch=5us";
+    struct scn_override ov[2];
+    ck_assert_int_eq(scn_override_parse(k1, &ov[0]), 0);
+    ck_assert_int_eq(scn_override_parse(k2, &ov[1]), 0);
+    tmp_write(&t, "machine: {cpus: 2}\nprocesses: [{name: a, threads: [{program: [exit]}]}]\n");
+    int rc = load(t.path, ov, 2, &s, &err);
+    tmp_remove(&t);
+    ck_assert_msg(rc == 0, "%s", err);
+    free(err);
+    ck_assert_str_eq(s.params_json,
+                     "{\"machine\":{\"cpus\":8,\"costs\":{\"context_switch\":\"5us\"}},"
+                     "\"processes\":[{\"name\":\"a\",\"threads\":[{\"program\":[\"exit\"]}]}]}");
+    scn_free(&s);
+}
+END_TEST
+
 Suite *load_suite(void)
 {
     Suite *s = suite_create("load");
@@ -811,5 +1198,11 @@ Suite *load_suite(void)
     suite_add_tcase(s, errors);
 
     add_override_cases(s);
+    add_sync_cases(s);
+
+    TCase *params = tcase_create("params_json");
+    tcase_add_test(params, test_load_params_json_is_canonical);
+    tcase_add_test(params, test_load_params_json_follows_overrides);
+    suite_add_tcase(s, params);
     return s;
 }

@@ -42,10 +42,14 @@ for f in "$srcdir"/scenarios/*.yaml; do
 done
 
 # --- the bad-input corpus: exit 2, first message with file:line:col -------
+# ... in well under a second each: more than 1 s fails (a hang is cut at 10 s)
 for f in "$srcdir"/tests/data/bad/*.yaml; do
     name=$(basename "$f" .yaml)
-    "$PSSIM" check "$f" >out.txt 2>err.txt
+    t0=$(date +%s%N)
+    timeout 10 "$PSSIM" check "$f" >out.txt 2>err.txt
     got=$?
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    [ "$ms" -gt 1000 ] && fail "bad/$name: took $ms ms (more than 1 s)"
     want=$(cat "$srcdir/tests/data/bad/$name.err")
     first=$(head -n 1 err.txt)
     match=0 # a .err ending in "..." gives only the start of the message

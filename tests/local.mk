@@ -2,4 +2,12 @@
 # programs are declared by each layer's local.mk.
 TESTS += tests/e2e.sh
 EXTRA_DIST += tests/e2e.sh tests/data
+TESTS += tests/e2e_trace.sh
+EXTRA_DIST += tests/e2e_trace.sh
+TESTS += tests/e2e_store.sh
+EXTRA_DIST += tests/e2e_store.sh
+TESTS += tests/e2e_policies.sh
+EXTRA_DIST += tests/e2e_policies.sh
+include $(srcdir)/tests/hardening.mk
+include $(srcdir)/tests/validation/local.mk
 AM_TESTS_ENVIRONMENT = srcdir='$(srcdir)'; export srcdir; PSSIM='$(abs_builddir)/pssim'; export PSSIM;

@@ -135,7 +135,63 @@ const struct h_readied *h_ready_after(const struct h_run *r, int thread, enum ke
     return NULL;
 }
 
+void h_spawn(struct ps_thread_spec *t, int target, bool wait)
+{
+    struct ke_op op;
+    memset(&op, 0, sizeof op);
+    op.kind = KE_OP_SPAWN;
+    op.target = target;
+    op.arg = wait;
+    ke_program_append(&t->program, &op);
+}
+
+struct ps_driver_spec *h_driver(struct ps_workload *wl, const char *name,
+                                enum ps_process_notify_kind kind, bool subsystems, sim_time_t cost,
+                                const char *deny, enum ps_thread_notify_kind tkind,
+                                bool tsubsystems, sim_time_t tcost)
+{
+    wl->drivers = realloc(wl->drivers, (size_t)(wl->ndrivers + 1) * sizeof *wl->drivers);
+    struct ps_driver_spec *d = &wl->drivers[wl->ndrivers++];
+    memset(d, 0, sizeof *d);
+    d->name = strdup(name);
+    d->process_kind = kind;
+    d->process_subsystems = subsystems;
+    d->process_cost = sim_dist_const(cost);
+    d->deny = deny ? strdup(deny) : NULL;
+    d->thread_kind = tkind;
+    d->thread_subsystems = tsubsystems;
+    d->thread_cost = sim_dist_const(tcost);
+    return d;
+}
+
 static int idx(const struct ke_thread *t) { return t ? (int)t->index : -1; }
+
+static void on_notify(void *ctx, sim_time_t now, const struct ps_driver_spec *d, bool create,
+                      const struct ps_create_notify_info *info, const struct ps_process *p,
+                      const struct ke_thread *t, const struct ke_thread *in, sim_time_t cost)
+{
+    struct h_run *r = ctx;
+    if (r->nnt >= 256)
+        return;
+    struct h_notify *n = &r->nt[r->nnt++];
+    memset(n, 0, sizeof *n);
+    n->at = now;
+    strncpy(n->driver, d->name, sizeof n->driver - 1);
+    n->thread = t != NULL;
+    n->exiting = !create;
+    n->ctx_thread = idx(in);
+    n->subject = idx(t);
+    n->wsl = p ? p->subsystem == PS_SUBSYSTEM_WSL : info && info->is_subsystem_process;
+    n->cost = cost;
+}
+
+static void on_create_failed(void *ctx, sim_time_t now, const struct ps_process_spec *spec,
+                             const struct ke_thread *creator, const struct ps_driver_spec *by)
+{
+    struct h_run *r = ctx;
+    (void)now, (void)spec, (void)creator, (void)by;
+    r->failed_creations++;
+}
 
 static void record_object(struct h_run *r, sim_time_t now, const struct ke_thread *t,
                           const struct ke_object *o, char what)
@@ -181,8 +237,11 @@ static void on_thread(void *ctx, sim_time_t now, const struct ke_thread *t)
 {
     struct h_run *r = ctx;
     (void)now;
-    if (r->nthreads < 256)
+    if (r->nthreads < 256) {
+        r->tids[r->nthreads] = t->tid;
+        r->pids[r->nthreads] = t->process->pid;
         strncpy(r->names[r->nthreads++], t->entity, sizeof r->names[0] - 1);
+    }
 }
 
 static void on_quantum_end(void *ctx, sim_time_t now, const struct ke_cpu *c,
@@ -205,6 +264,8 @@ enum ke_run_status h_run(const struct ps_workload *wl, sim_time_t duration, stru
         .object_wait = on_object_wait,
         .object_done = on_object_done,
         .object_release = on_object_release,
+        .notify = on_notify,
+        .create_failed = on_create_failed,
     };
     struct ke_run_options opt = {
         .seed = 1, .duration = duration, .check_invariants = true, .probe = &probe};
@@ -233,4 +294,21 @@ const struct h_switch *h_switch_after(const struct h_run *r, int cpu, sim_time_t
         if (r->sw[i].cpu == cpu && r->sw[i].at >= at)
             return &r->sw[i];
     return NULL;
+}
+
+sim_time_t h_cpu_time(const struct h_run *r, int thread, sim_time_t until)
+{
+    sim_time_t total = 0, since[KE_MAX_CPUS];
+    for (int c = 0; c < KE_MAX_CPUS; c++)
+        since[c] = -1;
+    for (int i = 0; i < r->nsw && r->sw[i].at <= until; i++) {
+        const struct h_switch *s = &r->sw[i];
+        if (s->prev == thread && since[s->cpu] >= 0)
+            total += s->at - since[s->cpu];
+        since[s->cpu] = s->next == thread ? s->at : -1;
+    }
+    for (int c = 0; c < KE_MAX_CPUS; c++)
+        if (since[c] >= 0)
+            total += until - since[c];
+    return total;
 }

@@ -44,7 +44,20 @@ struct h_run {
     struct h_objevent ob[H_MAX_RECORDS];
     int nob;
     char names[256][64]; /* thread entities by index (creation order) */
+    uint32_t tids[256], pids[256]; /* their thread and process IDs */
     int nthreads;
+    struct h_notify {
+        sim_time_t at;
+        char driver[32];
+        bool thread;       /* a thread notification (else a process one) */
+        bool exiting;      /* info NULL: an exit notification */
+        int ctx_thread;    /* index of the thread it ran in, -1 none */
+        int subject;       /* thread index for thread notifications, -1 */
+        bool wsl;          /* the process is a WSL one */
+        sim_time_t cost;
+    } nt[256];
+    int nnt;
+    int failed_creations;
     enum ke_run_status status;
     sim_time_t end;
     char error[512];
@@ -72,6 +85,14 @@ void h_wait(struct ps_thread_spec *t, const int *objects, int n, bool all, sim_t
 /* The first readying of `thread` with reason `why` at or after `at`, or NULL. */
 const struct h_readied *h_ready_after(const struct h_run *r, int thread, enum ke_ready_reason why,
                                       sim_time_t at);
+/* Spawn process spec `target` (wait for its exit if `wait`). */
+void h_spawn(struct ps_thread_spec *t, int target, bool wait);
+/* A driver with a process routine (`kind`, cost, deny pattern or NULL) and
+ * a thread routine (`tkind`, cost). */
+struct ps_driver_spec *h_driver(struct ps_workload *wl, const char *name,
+                                enum ps_process_notify_kind kind, bool subsystems, sim_time_t cost,
+                                const char *deny, enum ps_thread_notify_kind tkind,
+                                bool tsubsystems, sim_time_t tcost);
 /* A thread that runs forever: loop forever { run 1s }. */
 struct ps_thread_spec *h_hog(struct ps_process_spec *p, const char *name, int rel_priority);
 
@@ -83,5 +104,7 @@ enum ke_run_status h_run(const struct ps_workload *wl, sim_time_t duration, stru
 int h_thread_switches(const struct h_run *r);
 /* The first switch at or after `at` on `cpu`, or NULL. */
 const struct h_switch *h_switch_after(const struct h_run *r, int cpu, sim_time_t at);
+/* CPU time of `thread` up to `until` (<= r->end), from the recorded switches. */
+sim_time_t h_cpu_time(const struct h_run *r, int thread, sim_time_t until);
 
 #endif

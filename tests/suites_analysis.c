@@ -8,5 +8,10 @@
 Suite *hist_suite(void);
 Suite *metrics_suite(void);
 Suite *report_suite(void);
+Suite *trace_suite(void);
+Suite *series_suite(void);
+Suite *store_suite(void);
+Suite *plot_suite(void);
 
-const pssim_suite_fn pssim_suites[] = {hist_suite, metrics_suite, report_suite, NULL};
+const pssim_suite_fn pssim_suites[] = {hist_suite, metrics_suite, report_suite, trace_suite, series_suite,
+                                      store_suite, plot_suite, NULL};
