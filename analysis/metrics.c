@@ -118,7 +118,8 @@ struct process_acc {
     bool exited, started;
     sim_time_t creation;        /* request to its first thread running */
     sim_time_t response;
-    sim_time_t cpu; /* summed from its threads at finish */
+    sim_time_t cpu;     /* summed from its threads at finish */
+    uint64_t switches;  /* likewise */
     struct an_hist lat;
 };
 
@@ -133,6 +134,7 @@ struct subsystem_acc {
     uint64_t started, failed;      /* processes that ran; creations vetoed */
     sim_time_t creation_sum;
     sim_time_t cpu;   /* at finish */
+    uint64_t switches; /* at finish */
     struct jain jain; /* at finish */
     struct an_hist lat;
 };
@@ -506,10 +508,11 @@ static void aggregate(struct an_metrics *am)
     memset(&am->jain, 0, sizeof am->jain);
     for (int s = 0; s < PS_SUBSYSTEM_COUNT; s++) {
         am->ss[s].cpu = 0;
+        am->ss[s].switches = 0;
         memset(&am->ss[s].jain, 0, sizeof am->ss[s].jain);
     }
     for (size_t i = 0; i < am->npr; i++)
-        am->pr[i].cpu = 0;
+        am->pr[i].cpu = am->pr[i].switches = 0;
     for (size_t i = 0; i < am->nth; i++) {
         const struct thread_acc *ta = &am->th[i];
         if (!ta->t)
@@ -517,7 +520,9 @@ static void aggregate(struct an_metrics *am)
         const struct ps_process *p = ta->t->process;
         struct subsystem_acc *ss = &am->ss[p->subsystem];
         am->pr[p->index].cpu += ta->cpu;
+        am->pr[p->index].switches += ta->switches;
         ss->cpu += ta->cpu;
+        ss->switches += ta->switches;
         if (!ta->runnable)
             continue;
         sim_time_t wanted = ta->cpu + ta->ready;
@@ -582,6 +587,7 @@ static void emit_subsystems(struct an_metrics *am, struct emit *e, double capaci
         put(e, "share", ratio(sim_time_to_seconds(ss->cpu), capacity));
         put(e, "jain_fairness", jain_value(&ss->jain));
         put_quants(e, &ss->lat, GROUP_LAT);
+        put(e, "switches", (double)ss->switches);
         put(e, "creation_latency_mean",
             ratio(sim_time_to_seconds(ss->creation_sum), (double)ss->started));
         put(e, "creations_failed", (double)ss->failed);
@@ -611,6 +617,7 @@ static void emit_processes(struct an_metrics *am, struct emit *e, double capacit
         put(e, "cpu_time", sim_time_to_seconds(pa->cpu));
         put(e, "share", ratio(sim_time_to_seconds(pa->cpu), capacity));
         put_quants(e, &pa->lat, GROUP_LAT);
+        put(e, "switches", (double)pa->switches);
         if (pa->exited)
             put(e, "response_time", sim_time_to_seconds(pa->response));
         if (pa->started)

@@ -144,85 +144,10 @@ static bool is_entity_row(const struct an_row *row, enum an_scope scope)
     return row->scope == scope && strcmp(row->name, "cpu_time") == 0;
 }
 
-/* ----- context switches per process ------------------------------------- */
-
-/* The rows carry no thread -> process link, only the thread entity
- * "process/thread".  Names may themselves contain '/', so a thread belongs
- * to the process with the longest entity that prefixes it before a '/'. */
-struct proc_sw {
-    const char *entity;
-    double switches;
-};
-
-struct prefix {
-    const char *s;
-    size_t len;
-};
-
-static int cmp_proc(const void *a, const void *b)
-{
-    return strcmp(((const struct proc_sw *)a)->entity, ((const struct proc_sw *)b)->entity);
-}
-
-/* Compares the string s[0..len) with an entity, consistently with strcmp. */
-static int cmp_prefix(const void *k, const void *e)
-{
-    const struct prefix *key = k;
-    const char *entity = ((const struct proc_sw *)e)->entity;
-    int c = strncmp(key->s, entity, key->len);
-    if (c)
-        return c;
-    return entity[key->len] ? -1 : 0;
-}
-
-static struct proc_sw *find_proc(struct proc_sw *v, size_t n, const char *s, size_t len)
-{
-    struct prefix key = {s, len};
-    return n ? bsearch(&key, v, n, sizeof *v, cmp_prefix) : NULL;
-}
-
-static struct proc_sw *owner_of(struct proc_sw *v, size_t n, const char *thread)
-{
-    for (size_t i = strlen(thread); i-- > 1;) {
-        if (thread[i] != '/')
-            continue;
-        struct proc_sw *p = find_proc(v, n, thread, i);
-        if (p)
-            return p;
-    }
-    return NULL;
-}
-
-/* Sorted by entity; NULL when out of memory (the column then shows "-"). */
-static struct proc_sw *process_switches(const struct an_result *r, size_t *n)
-{
-    size_t count = 0;
-    for (size_t i = 0; i < r->n; i++)
-        count += is_entity_row(&r->rows[i], AN_SCOPE_PROCESS);
-    struct proc_sw *v = calloc(count ? count : 1, sizeof *v);
-    if (!v)
-        return NULL;
-    *n = 0;
-    for (size_t i = 0; i < r->n; i++)
-        if (is_entity_row(&r->rows[i], AN_SCOPE_PROCESS))
-            v[(*n)++].entity = r->rows[i].entity;
-    qsort(v, *n, sizeof *v, cmp_proc);
-    for (size_t i = 0; i < r->n; i++) {
-        const struct an_row *row = &r->rows[i];
-        if (row->scope != AN_SCOPE_THREAD || strcmp(row->name, "switches") != 0)
-            continue;
-        struct proc_sw *p = owner_of(v, *n, row->entity);
-        if (p)
-            p->switches += row->value;
-    }
-    return v;
-}
-
 /* ----- entity tables ---------------------------------------------------- */
 
 /* One table line per entity of `scope`, in row order. */
-static void print_table(FILE *f, const struct an_result *r, enum an_scope scope,
-                        struct proc_sw *sw, size_t nsw)
+static void print_table(FILE *f, const struct an_result *r, enum an_scope scope)
 {
     bool head = false;
     for (size_t i = 0; i < r->n; i++) {
@@ -235,14 +160,13 @@ static void print_table(FILE *f, const struct an_result *r, enum an_scope scope,
             head = true;
         }
         const char *e = row->entity;
-        const struct proc_sw *p = find_proc(sw, sw ? nsw : 0, e, strlen(e));
         put_cell(f, e, ENTITY_WIDTH);
         put_num(f, 8, 0, value_of(r, scope, e, "pid"), 1);
         put_num(f, 12, 3, row->value, 1);
         put_num(f, 9, 2, value_of(r, scope, e, "share"), 100);
         put_num(f, 11, 3, value_of(r, scope, e, "latency_p50"), 1e3);
         put_num(f, 11, 3, value_of(r, scope, e, "latency_p99"), 1e3);
-        put_num(f, 10, 0, p ? p->switches : NAN, 1);
+        put_num(f, 10, 0, value_of(r, scope, e, "switches"), 1);
         fputc('\n', f);
     }
 }
@@ -254,9 +178,6 @@ void an_print_summary(FILE *f, const struct an_result *r)
             r->scenario ? r->scenario : "-", r->seed, sim_time_to_seconds(r->sim_time), r->events,
             r->wall_seconds, r->status ? r->status : "-");
     print_run(f, r);
-    size_t nsw = 0;
-    struct proc_sw *sw = process_switches(r, &nsw);
-    print_table(f, r, AN_SCOPE_SUBSYSTEM, NULL, 0);
-    print_table(f, r, AN_SCOPE_PROCESS, sw, nsw);
-    free(sw);
+    print_table(f, r, AN_SCOPE_SUBSYSTEM);
+    print_table(f, r, AN_SCOPE_PROCESS);
 }

@@ -231,6 +231,7 @@ START_TEST(test_metrics_migrations_counted)
     finish(&w, MS(5));
     ck_assert_double_eq(run_metric(&w, "migrations"), 1);
     ck_assert_double_eq(metric(&w, AN_SCOPE_THREAD, "app/a", "switches"), 3);
+    ck_assert_double_eq(metric(&w, AN_SCOPE_PROCESS, "app", "switches"), 4); /* + app/b */
     world_free(&w);
 }
 END_TEST

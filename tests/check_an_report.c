@@ -133,9 +133,8 @@ static void summary_result(struct an_result *r)
     add_process(r, "a", 4, 0.5);
     add_process(r, "a/b", 8, 1);
     add_process(r, "a-process-name-far-too-long-for-its-column", 12, 0.5);
-    add(r, AN_SCOPE_THREAD, "a/t", "switches", 3);
-    add(r, AN_SCOPE_THREAD, "a/b/x", "switches", 5); /* process "a/b", not "a" */
-    add(r, AN_SCOPE_THREAD, "a/b/y", "switches", 2);
+    add(r, AN_SCOPE_PROCESS, "a", "switches", 3);
+    add(r, AN_SCOPE_PROCESS, "a/b", "switches", 7);
 }
 
 START_TEST(test_report_summary_lists_processes)
@@ -187,7 +186,7 @@ static bool line_ends_with(const char *line, const char *suffix)
     return len >= n && strncmp(line + len - n, suffix, n) == 0;
 }
 
-START_TEST(test_report_summary_sums_thread_switches)
+START_TEST(test_report_summary_shows_switches_rows)
 {
     struct an_result r;
     summary_result(&r);
@@ -213,7 +212,7 @@ Suite *report_suite(void)
     tcase_add_test(tc, test_report_json_numbers_round_trip);
     tcase_add_test(tc, test_report_summary_lists_processes);
     tcase_add_test(tc, test_report_summary_columns_aligned);
-    tcase_add_test(tc, test_report_summary_sums_thread_switches);
+    tcase_add_test(tc, test_report_summary_shows_switches_rows);
     suite_add_tcase(s, tc);
     return s;
 }
