@@ -46,7 +46,6 @@
 #define MODELS_INTERNAL
 #include "models/models_int.h"
 
-#ifndef NDEBUG
 static bool transition_ok(enum ke_thread_state from, enum ke_thread_state to)
 {
     switch (from) {
@@ -60,11 +59,13 @@ static bool transition_ok(enum ke_thread_state from, enum ke_thread_state to)
     default: return false; /* Terminated is final */
     }
 }
-#endif
 
 void ke__set_state(struct ke_thread *t, enum ke_thread_state to)
 {
-    assert(transition_ok(t->state, to)); /* R4.2 */
+    if (t->m->opt.check_invariants && !transition_ok(t->state, to)) /* R4.2 */
+        ke__error(t->m, NULL, "invariant violated at %.9f s: R4.2: %s goes from state %d to %d",
+                  sim_time_to_seconds(t->m->sim.now), t->entity, t->state, to);
+    assert(transition_ok(t->state, to));
     t->state = to;
 }
 
@@ -156,6 +157,9 @@ void ke__start_burst(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t
 static void switch_in(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *next)
 {
     struct ke_cpu_int *ci = &m->cpu_int[c->number];
+    *(ci->busy_now ? &ci->busy : &ci->idle) += m->sim.now - ci->mark; /* for the invariant check */
+    ci->mark = m->sim.now;
+    ci->busy_now = next != NULL;
     struct ke_thread *prev = ci->left;
     ci->left = NULL;
     c->current = next;
@@ -229,6 +233,8 @@ void ke__set_priority(struct ke_machine *m, struct ke_thread *t, int priority)
         t->priority = priority;
     }
     KE__PROBE(m, priority_change, t, old);
+    if (t->state == KE_RUNNING && priority < old && m->policy->priority_lowered)
+        m->policy->priority_lowered(m, ke__cpu_of(m, t), t);
 }
 
 static void slice_fired(struct sim *s, struct sim_event *ev)

@@ -144,8 +144,10 @@ static bool fast_acquire(struct ke_machine *m, struct ke_thread *t, struct ke_ob
         granted(m, t, o);
         return false;
     }
-    if (!ke__deadlock_cycle(m, t, o))
+    if (!ke__deadlock_cycle(m, t, o)) {
+        ke__autoboost(m, o->owner, t);
         ke__block_on(m, t, o, 0, false, 0);
+    }
     return true;
 }
 
@@ -154,6 +156,7 @@ static void fast_release(struct ke_machine *m, struct ke_thread *t, struct ke_ob
     o->owner = NULL;
     t->apc_locks_held--;
     KE__PROBE(m, object_release, t, o);
+    ke__autoboost_end(m, t);
     ke__irql_update(m, t);
     struct ke_wait_block *wb = first_waiter(o, -1);
     if (wb) {
@@ -195,6 +198,8 @@ static void resource_wait(struct ke_machine *m, struct ke_thread *t, struct ke_o
 {
     if (ke__deadlock_cycle(m, t, o))
         return;
+    if (o->spec->type == KE_OBJ_ERESOURCE) /* push locks are not tracked */
+        ke__autoboost(m, o->owner, t);
     o->exclusive_waiters += !shared;
     ke__block_on(m, t, o, shared ? 0 : 1, false, 0);
     if (o->spec->type == KE_OBJ_ERESOURCE && m->policy->owner_boost) {
@@ -275,6 +280,7 @@ static void resource_release(struct ke_machine *m, struct ke_thread *t, struct k
             return;
         o->owner = NULL;
         KE__PROBE(m, object_release, t, o);
+        ke__autoboost_end(m, t);
         resource_grant(m, t, o, true);
         return;
     }

@@ -27,6 +27,8 @@ static bool acquire(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t,
         return ex__acquire(m, t, o, shared, src);
     if (o->owner && o->owner != t && ke__deadlock_cycle(m, t, o))
         return true;
+    if (o->owner && o->owner != t)
+        ke__autoboost(m, o->owner, t);
     return ke__wait(m, t, &o, 1, false, false, 0) || nowait(m, c, t);
 }
 
@@ -100,6 +102,7 @@ bool ke__interp_sync(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t
     case KE_OP_IO: return io(m, t, op);
     case KE_OP_WAKE: ke__wake_condition(m, object(m, op->object), op->arg != 0); return false;
     case KE_OP_BARRIER: return ke__enter_barrier(m, t, object(m, op->object));
+    case KE_OP_SET_PRIORITY: ke__change_priority(m, t, (int)op->count, (int)op->arg); return false;
     default:
         ke__error(m, &op->src, "operation %d is not implemented", (int)op->kind);
         return true;

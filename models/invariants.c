@@ -70,3 +70,15 @@ void ke__check_invariants(struct ke_machine *m)
             }
     }
 }
+
+void ke__check_accounting(struct ke_machine *m)
+{
+    sim_time_t total = 0;
+    for (int i = 0; i < m->ncpus; i++) {
+        const struct ke_cpu_int *ci = &m->cpu_int[i];
+        total += ci->busy + ci->idle + (m->sim.now - ci->mark);
+    }
+    if (total != (sim_time_t)m->ncpus * m->sim.now)
+        violation(m, "accounting: busy + idle = %lld ns, processors x time = %lld ns",
+                  (long long)total, (long long)m->ncpus * m->sim.now);
+}

@@ -247,6 +247,7 @@ void ke__release_mutex(struct ke_machine *m, struct ke_thread *t, struct ke_obje
     o->owner = NULL;
     sim_list_remove(&o->owned_link);
     KE__PROBE(m, object_release, t, o);
+    ke__autoboost_end(m, t);
     wait_test(m, o, KE_MUTANT_INCREMENT); /* straight to the first waiter */
 }
 

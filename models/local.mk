@@ -11,6 +11,6 @@ TESTS += tests/check_models
 tests_check_models_SOURCES = tests/check_main.c tests/check.h tests/suites_models.c \
 	tests/check_models_priority.c tests/check_models_readyq.c tests/check_models_nt.c \
 	tests/check_models_fifo.c tests/check_models_rr.c tests/check_models_gfp.c tests/check_models_eevdf.c \
-	tests/check_models_program.c tests/check_models_sync.c tests/check_models_ps.c tests/check_models_limits.c tests/models_harness.c tests/models_harness.h
+	tests/check_models_program.c tests/check_models_sync.c tests/check_models_ps.c tests/check_models_options.c tests/check_models_limits.c tests/models_harness.c tests/models_harness.h
 tests_check_models_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_models_LDADD = libpssim.a $(CHECK_LIBS) $(PSSIM_LIBS)

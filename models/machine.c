@@ -116,6 +116,8 @@ enum ke_run_status ke_machine_run(struct ke_machine *m)
         if (budget && budget - m->sim.events < slice)
             slice = budget - m->sim.events;
         enum sim_stop_reason why = sim_run(&m->sim, until, slice);
+        if (m->opt.check_invariants && why != SIM_STOP_MAX_EVENTS)
+            ke__check_accounting(m);
         if (m->failed)
             return m->deadlocked ? KE_RUN_DEADLOCK : KE_RUN_ERROR;
         if (why == SIM_STOP_TIME || why == SIM_STOP_EMPTY || why == SIM_STOP_REQUESTED)

@@ -61,7 +61,13 @@ enum ke_op_kind {
     KE_OP_SPAWN,    /* create an instance of process spec `target`; arg 1: wait for its exit */
     KE_OP_CREATE_THREAD, /* start thread spec `target` of the own process; arg 1: wait for it */
     KE_OP_SYSCALL,  /* `count` system calls of `dist` each, plus the subsystem's cost (R7.9) */
+    KE_OP_SET_PRIORITY, /* R1.7: `arg` in the way `count` says (KE_SETPRI_*) */
 };
+
+/* How KE_OP_SET_PRIORITY reads its value. */
+#define KE_SETPRI_RELATIVE 0 /* SetThreadPriority: a relative value (KE_REL_*) */
+#define KE_SETPRI_BASE 1     /* KeSetBasePriorityThread-like: an absolute base 1..31 */
+#define KE_SETPRI_CURRENT 2  /* KeSetPriorityThread: the current priority 1..31 */
 
 #define KE_MAX_WAIT_OBJECTS 64 /* MAXIMUM_WAIT_OBJECTS (R5.7) */
 
@@ -161,6 +167,8 @@ struct ps_thread_spec {
     uint64_t affinity;      /* 0 = the process's affinity */
     bool disable_boost;     /* SetThreadPriorityBoost (R3.1) */
     bool is_template;       /* started only by create_thread */
+    bool has_ideal_cpu;     /* SetThreadIdealProcessor: `ideal_cpu`, if in its affinity (R4.8) */
+    int ideal_cpu;
     struct ke_program program;
     struct ke_src src;
 };
@@ -229,6 +237,12 @@ struct ke_machine_config {
     sim_time_t slice;          /* exact time slice of rr and eevdf; 0 = the policy's default */
     struct ke_limits limits;
     struct ke_costs costs;
+    /* options where NT-SCHEDULER-SPEC is uncertain or version-dependent (README "Options") */
+    int smt;                   /* hardware threads per core (R4.5 idle-core preference); 1 = none */
+    bool autoboost;            /* R3.9: lock owners inherit their waiters' priority */
+    bool quantum_by_cpu_time;  /* R2.11: charge quanta by CPU time used, not per tick */
+    int starvation_ticks;      /* R3.7: ready this long gets the boost (300) */
+    int resource_boost;        /* R3.8: the ERESOURCE owner boost priority (14) */
 };
 
 /* Notify routines a driver registers (R7.3-R7.7). */
@@ -403,6 +417,7 @@ struct ke_thread {
     struct sim_list owned;    /* owned mutexes (MutantListHead) */
     bool disable_boost;       /* R3.1 */
     bool is_system;           /* a kernel thread of the System process (R7.1) */
+    int autoboost_from;       /* R3.9: priority before an AutoBoost floor, 0 = none */
     struct ps_process *spawned; /* the process its current spawn created */
     struct ke_thread *created;  /* the thread its current create_thread created */
     struct ke_object *object; /* the thread object, signaled at exit (R5.6) */

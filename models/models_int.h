@@ -42,6 +42,8 @@ struct ke_cpu_int {
     enum ke_ready_reason why_out;  /* why a still-runnable current must leave */
     bool yielded_down;             /* runs a lower thread after a yield (R2.10) */
     bool deferred;                 /* a switch waits for IRQL to drop below DISPATCH */
+    bool busy_now;                 /* since `mark`: running a thread (else idle) */
+    sim_time_t busy, idle, mark;   /* accounted up to `mark` */
 };
 
 struct ke_machine {
@@ -105,6 +107,14 @@ void ke__resched(struct ke_machine *m, struct ke_cpu *c);
 void ke__flush(struct ke_machine *m);
 /* Change a thread's current priority, re-queueing it if it is Ready. */
 void ke__set_priority(struct ke_machine *m, struct ke_thread *t, int priority);
+/* R1.7: SetThreadPriority (KE_SETPRI_RELATIVE), a new absolute base
+ * (KE_SETPRI_BASE) or KeSetPriorityThread (KE_SETPRI_CURRENT). */
+void ke__change_priority(struct ke_machine *m, struct ke_thread *t, int mode, int value);
+/* R3.9 AutoBoost (when machine.autoboost): `waiter` blocks on a lock
+ * `owner` holds: the owner's priority is raised to the waiter's until it
+ * releases a lock (ke__autoboost_end). */
+void ke__autoboost(struct ke_machine *m, struct ke_thread *owner, const struct ke_thread *waiter);
+void ke__autoboost_end(struct ke_machine *m, struct ke_thread *owner);
 /* Arm or cancel c's exact slice timer (policies without ticks). */
 void ke__arm_slice(struct ke_machine *m, struct ke_cpu *c, sim_time_t at);
 void ke__cancel_slice(struct ke_machine *m, struct ke_cpu *c);
@@ -115,6 +125,8 @@ void ke__error(struct ke_machine *m, const struct ke_src *src, const char *fmt, 
     __attribute__((format(printf, 3, 4)));
 /* --check-invariants (models/invariants.c). */
 void ke__check_invariants(struct ke_machine *m);
+/* At the end of a run: busy plus idle time is processors x simulated time. */
+void ke__check_accounting(struct ke_machine *m);
 /* Start (or resume) executing t's program on its processor. */
 void ke__start_burst(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t);
 

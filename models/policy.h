@@ -101,6 +101,10 @@ struct ke_policy_ops {
      * (R3.8): boost the owner.  NULL allowed. */
     void (*owner_boost)(struct ke_machine *m, struct ke_thread *owner, int priority);
 
+    /* c's running thread t has just been given a lower priority: let a
+     * higher ready thread take c if the policy says so.  NULL allowed. */
+    void (*priority_lowered)(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t);
+
     /* The policy's own timer, armed with ke__arm_policy_timer(), fired
      * (the balance set manager for nt).  NULL when never armed. */
     void (*timer)(struct ke_machine *m);

@@ -39,6 +39,8 @@
  *    thread's (check_preempt_wakeup_fair).  Among such victims, the one
  *    with the latest deadline.
  *  - Yield moves the deadline one request later (yield_task_fair).
+ *  - The weight is taken from the priority when the thread is placed (it
+ *    starts or wakes) and kept until it blocks: the sums of V stay exact.
  *
  * The queued threads sit in a treap keyed by (vruntime, index), each node
  * knowing the thread of earliest (deadline, index) in its subtree: eligible
@@ -121,7 +123,10 @@ static int64_t vslice(const struct ke_machine *m, int64_t w)
     return to_virtual(state(m)->slice, w);
 }
 
-static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
 
 /* v of t now: a running thread has run since its v was last stored. */
 static int64_t vruntime(struct ke_machine *m, const struct ke_thread *t)

@@ -17,6 +17,11 @@
  *    order.
  *  - A processor about to idle takes the first thread of the highest level
  *    that its affinity allows.
+ *  - A running thread whose priority drops below a waiting thread's gives
+ *    way to it and waits at the head of its new level (as
+ *    pthread_setschedprio does for a lowered SCHED_FIFO thread); it ranked
+ *    at least as high as every waiting thread before, so no other running
+ *    thread needs to give way.
  *  - A processor whose thread left during the current event ("free", see
  *    models/policy_global.h) will take the best thread queued for it when
  *    the event ends; a readied thread outranks that choice only if it is
@@ -147,6 +152,15 @@ static struct ke_thread *gfp_pick_next(struct ke_machine *m, struct ke_cpu *c)
     return t;
 }
 
+static void gfp_priority_lowered(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t)
+{
+    struct ke_thread *n = ke__readyq_first_for(&state(m)->queue, c->number);
+    if (c->next || !n || n->priority <= t->priority)
+        return;
+    gfp_dequeue(m, n);
+    ke__standby(m, c, n, KE_READY_PREEMPTED);
+}
+
 /* sched_yield: to the tail of its level, only for a thread of the same
  * priority; a lower one never runs while t is ready. */
 static bool gfp_yield(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t)
@@ -169,4 +183,5 @@ const struct ke_policy_ops gfp_policy = {
     .pick_next = gfp_pick_next,
     .dequeue = gfp_dequeue,
     .yield = gfp_yield,
+    .priority_lowered = gfp_priority_lowered,
 };

@@ -44,16 +44,47 @@ static void nt_dequeue(struct ke_machine *m, struct ke_thread *t)
     ke__readyq_remove(&m->cpus[t->cpu].ready, t);
 }
 
+/* The processors sharing a core with `cpu` (itself included). */
+static uint64_t core_of(const struct ke_machine *m, int cpu)
+{
+    int smt = m->cfg.smt;
+    uint64_t core = smt >= 64 ? ~0ull : (1ull << smt) - 1;
+    return core << (cpu / smt * smt);
+}
+
+/* Idle processors whose whole core is idle. */
+static uint64_t on_idle_cores(const struct ke_machine *m, uint64_t idle)
+{
+    uint64_t whole = 0;
+    for (uint64_t left = idle; left; left &= left - 1) {
+        int cpu = __builtin_ctzll(left);
+        if ((m->idle_summary & core_of(m, cpu)) == core_of(m, cpu))
+            whole |= 1ull << cpu;
+    }
+    return whole;
+}
+
+/* Narrow `set` to `to` if that leaves any. */
+static uint64_t narrow(uint64_t set, uint64_t to) { return set & to ? set & to : set; }
+
+static bool in(uint64_t set, int cpu) { return cpu >= 0 && ((set >> cpu) & 1); }
+
 /* R4.5(a): among the idle processors in `idle` (all in t's affinity). */
 static int pick_idle_cpu(struct ke_machine *m, const struct ke_thread *t, uint64_t idle)
 {
-    if ((idle >> t->ideal_cpu) & 1)
+    if (in(idle, t->ideal_cpu))
         return t->ideal_cpu; /* 1. the ideal processor */
-    /* 2. one NUMA node, no SMT in this machine model: nothing to narrow */
-    if (t->last_cpu >= 0 && ((idle >> t->last_cpu) & 1))
+    if (m->cfg.smt > 1) /* 2. one NUMA node here; prefer fully idle cores */
+        idle = narrow(idle, on_idle_cores(m, idle));
+    if (in(idle, t->last_cpu))
         return t->last_cpu; /* 3. the last processor it ran on ... */
-    if (m->current_cpu >= 0 && ((idle >> m->current_cpu) & 1))
+    if (in(idle, m->current_cpu))
         return m->current_cpu; /* ... else the current one */
+    if (m->cfg.smt > 1) { /* 4. the ideal processor's core, then the last one's */
+        idle = narrow(idle, core_of(m, t->ideal_cpu));
+        if (t->last_cpu >= 0)
+            idle = narrow(idle, core_of(m, t->last_cpu));
+    }
     return 63 - __builtin_clzll(idle); /* 5. the highest-numbered */
 }
 
@@ -142,9 +173,36 @@ static void quantum_end(struct ke_machine *m, struct ke_cpu *c, struct ke_thread
     }
 }
 
+/* R2.11: CPU time t used, in quantum units, since the last charge.
+ * policy_slot[0] holds the time used but not yet charged (below a unit),
+ * policy_slot[1] when t last started running or was charged. */
+enum { CPU_UNCHARGED, CPU_SINCE };
+
+static int units_used(struct ke_machine *m, struct ke_thread *t)
+{
+    sim_time_t unit = m->cfg.clock_tick / CLOCK_QUANTUM_DECREMENT;
+    sim_time_t used = t->policy_slot[CPU_UNCHARGED] + (m->sim.now - t->policy_slot[CPU_SINCE]);
+    t->policy_slot[CPU_SINCE] = m->sim.now;
+    t->policy_slot[CPU_UNCHARGED] = used % unit;
+    return (int)(used / unit);
+}
+
+static void nt_set_next(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t)
+{
+    (void)c;
+    t->policy_slot[CPU_SINCE] = m->sim.now;
+}
+
+static void nt_put_prev(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t, sim_time_t ran)
+{
+    (void)c, (void)ran;
+    t->policy_slot[CPU_UNCHARGED] += m->sim.now - t->policy_slot[CPU_SINCE];
+}
+
 static void nt_tick(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t)
 {
-    t->quantum -= CLOCK_QUANTUM_DECREMENT; /* R2.2: however long it ran in this tick */
+    /* R2.2: 3 units however long it ran in this tick; R2.11: what it used */
+    t->quantum -= m->cfg.quantum_by_cpu_time ? units_used(m, t) : CLOCK_QUANTUM_DECREMENT;
     if (t->quantum <= 0 && t->irql < KE_DISPATCH_LEVEL) /* else when IRQL drops (R2.6) */
         quantum_end(m, c, t);
 }
@@ -186,6 +244,19 @@ static void nt_unwait(struct ke_machine *m, struct ke_thread *t, int increment)
         int share = boosted - t->base_priority;
         t->priority_decrement = fg < share ? fg : share; /* the foreground share decays first */
         ke__set_priority(m, t, boosted);
+    }
+}
+
+/* KiSetPriorityThread: a running thread that drops below a thread ready on
+ * its processor gives way (R4.7); it goes to the tail of its list. */
+static void nt_priority_lowered(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t)
+{
+    if (c->next)
+        return;
+    struct ke_thread *n = ke__readyq_peek(&c->ready, t->priority + 1);
+    if (n) {
+        nt_dequeue(m, n);
+        ke__standby(m, c, n, KE_READY_REQUEUE);
     }
 }
 
@@ -248,17 +319,17 @@ static void nt_handoff(struct ke_machine *m, struct ke_thread *releaser, struct 
 /* ExpBoostOwnerThread (R3.8): owners below the waiter and below 14 go to 14. */
 static void nt_owner_boost(struct ke_machine *m, struct ke_thread *owner, int priority)
 {
-    if (owner->priority >= priority || owner->priority >= 14)
+    int to = m->cfg.resource_boost;
+    if (owner->priority >= priority || owner->priority >= to)
         return;
-    owner->priority_decrement += 14 - owner->priority;
+    owner->priority_decrement += to - owner->priority;
     owner->quantum = owner->quantum_reset;
-    ke__set_priority(m, owner, 14);
+    ke__set_priority(m, owner, to);
 }
 
 /* ===== balance set manager (R3.7) ======================================== */
 
 #define BALANCE_PERIOD SIM_S
-#define STARVATION_TICKS 300
 #define SCAN_LIMIT 16
 #define BOOST_LIMIT 10
 
@@ -289,7 +360,7 @@ static void nt_balance_set_manager(struct ke_machine *m)
     struct nt_state *st = m->policy_state;
     struct ke_cpu *c = &m->cpus[st->next_cpu];
     st->next_cpu = (st->next_cpu + 1) % m->ncpus;
-    sim_time_t starved = m->sim.now - STARVATION_TICKS * m->cfg.clock_tick;
+    sim_time_t starved = m->sim.now - m->cfg.starvation_ticks * m->cfg.clock_tick;
     int examined = 0, boosted = 0;
     for (int p = st->index[c->number]; p <= 14; p++) {
         struct sim_list *pos = c->ready.lists[p].next;
@@ -351,4 +422,7 @@ const struct ke_policy_ops nt_policy = {
     .nowait = nt_nowait,
     .handoff = nt_handoff,
     .owner_boost = nt_owner_boost,
+    .put_prev = nt_put_prev,
+    .priority_lowered = nt_priority_lowered,
+    .set_next = nt_set_next,
 };

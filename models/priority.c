@@ -9,7 +9,8 @@
  */
 #include <stdlib.h>
 
-#include "models/models.h"
+#define MODELS_INTERNAL
+#include "models/models_int.h"
 
 #define LOW_REALTIME_PRIORITY 16
 #define HIGH_PRIORITY 31
@@ -55,4 +56,56 @@ int ke_quantum_for(unsigned mask, bool server, bool foreground, enum ps_priority
 unsigned ke_priority_separation_mask(const struct ke_machine_config *cfg)
 {
     return (unsigned)cfg->priority_separation & 3;
+}
+
+/* ===== run-time changes (R1.7, R3.9) ======================================= */
+
+static int range_clamp(int p, int base)
+{
+    return base >= LOW_REALTIME_PRIORITY ? clamp(p, LOW_REALTIME_PRIORITY, HIGH_PRIORITY)
+                                         : clamp(p, 1, LOW_REALTIME_PRIORITY - 1);
+}
+
+void ke__change_priority(struct ke_machine *m, struct ke_thread *t, int mode, int value)
+{
+    int current;
+    if (mode == KE_SETPRI_CURRENT) { /* KeSetPriorityThread */
+        current = clamp(value, 1, HIGH_PRIORITY);
+    } else {
+        int sat = 0;
+        int base = mode == KE_SETPRI_BASE ? value
+                                          : ke_base_priority(t->process->priority_class, value, &sat);
+        int old = t->base_priority;
+        if (sat || base >= LOW_REALTIME_PRIORITY || old >= LOW_REALTIME_PRIORITY)
+            current = base; /* saturated, or real-time: current == base (R1.6) */
+        else {
+            int from = t->priority - t->priority_decrement;
+            current = range_clamp((from > old ? from : old) + base - old, base);
+        }
+        t->base_priority = base;
+        t->saturation = sat;
+    }
+    t->priority_decrement = 0;
+    if (current != t->priority) {
+        t->quantum = t->quantum_reset;
+        ke__set_priority(m, t, current);
+    }
+}
+
+void ke__autoboost(struct ke_machine *m, struct ke_thread *owner, const struct ke_thread *waiter)
+{
+    if (!m->cfg.autoboost || !owner || owner->priority >= waiter->priority)
+        return;
+    if (!owner->autoboost_from)
+        owner->autoboost_from = owner->priority;
+    ke__set_priority(m, owner, waiter->priority);
+}
+
+void ke__autoboost_end(struct ke_machine *m, struct ke_thread *owner)
+{
+    if (!owner->autoboost_from)
+        return;
+    int to = owner->autoboost_from;
+    owner->autoboost_from = 0;
+    ke__set_priority(m, owner, to);
 }

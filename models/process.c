@@ -93,7 +93,9 @@ static struct ke_thread *thread_create(struct ke_machine *m, struct ps_process *
                            : ke_base_priority(p->priority_class, ts->priority, &t->saturation);
     t->priority = t->base_priority;
     t->affinity = ts->affinity ? ts->affinity & p->affinity : p->affinity;
-    t->ideal_cpu = next_ideal_cpu(m, p, t->affinity);
+    t->ideal_cpu = ts->has_ideal_cpu && ((t->affinity >> ts->ideal_cpu) & 1)
+                       ? ts->ideal_cpu /* outside the affinity it is ignored (R4.8) */
+                       : next_ideal_cpu(m, p, t->affinity);
     t->last_cpu = t->cpu = -1;
     t->quantum = t->quantum_reset = p->quantum_reset; /* R2.3 */
     t->disable_boost = ts->disable_boost || p->spec->disable_boost;

@@ -34,6 +34,11 @@ void ps_workload_init(struct ps_workload *wl)
     c->costs.syscall[PS_SUBSYSTEM_WIN32] = 1 * SIM_US;
     c->costs.syscall[PS_SUBSYSTEM_WSL] = 3 * SIM_US;
     c->costs.pico_lock = -1;
+    c->smt = 1;
+    c->autoboost = false;
+    c->quantum_by_cpu_time = false;
+    c->starvation_ticks = 300;
+    c->resource_boost = 14;
 }
 
 static void thread_spec_free(struct ps_thread_spec *t)

@@ -12,9 +12,10 @@ Suite *eevdf_suite(void);
 Suite *program_suite(void);
 Suite *sync_suite(void);
 Suite *ps_suite(void);
+Suite *options_suite(void);
 Suite *limits_suite(void);
 
 const pssim_suite_fn pssim_suites[] = {
     priority_suite, readyq_suite, nt_suite, fifo_suite, rr_suite,
-    gfp_suite, eevdf_suite, program_suite, sync_suite, ps_suite, limits_suite, NULL,
+    gfp_suite, eevdf_suite, program_suite, sync_suite, ps_suite, options_suite, limits_suite, NULL,
 };
