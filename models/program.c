@@ -31,6 +31,7 @@ int ke_program_close(struct ke_program *p, uint32_t opener, struct ke_src src)
     struct ke_op end;
     memset(&end, 0, sizeof end);
     end.kind = KE_OP_END;
+    end.object = end.lock = -1;
     end.match = opener;
     end.src = src;
     int at = ke_program_append(p, &end);
