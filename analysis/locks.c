@@ -277,7 +277,8 @@ static int lock_rows(const struct lock_acc *la, sim_time_t end, struct an_result
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         if (an_result_add(out, AN_SCOPE_LOCK, e, rows[i].name, rows[i].value) != 0)
             return -1;
-    return 0;
+    /* the wait-time histogram, for the lock_wait plot */
+    return la->wait.count ? an__histo_from(out, "lock", e, "wait", &la->wait) : 0;
 }
 
 int an_locks_finish(struct an_locks *al, sim_time_t end, struct an_result *out)

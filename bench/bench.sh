@@ -1,8 +1,10 @@
 #!/bin/sh
 # bench/bench.sh - `make bench`: simulator throughput on the reference scenario.
 # Prints events, wall time, events per second, ns per event and peak memory
-# for each run (BENCH_RUNS, default 3), then the medians.  Not a test: the
-# figures depend on the machine and its load.
+# for each run (BENCH_RUNS, default 3), then the medians.  It measures the
+# simulation with its metrics (--no-db: storing results and collecting the
+# plots' time series come on top).  Not a test: the figures depend on the
+# machine and its load.
 set -eu
 pssim=$1
 scenario=$2
@@ -13,7 +15,7 @@ echo "reference: $scenario ($runs runs, one core)"
 echo "events wall_s events_per_s ns_per_event peak_rss_mib"
 i=1
 while [ "$i" -le "$runs" ]; do
-    (cd "$tmp" && /usr/bin/time -f '%M' -o mem "$pssim" run "$scenario" --json --quiet > out.json)
+    (cd "$tmp" && /usr/bin/time -f '%M' -o mem "$pssim" run "$scenario" --json --quiet --no-db > out.json)
     ev=$(sed 's/.*"events":\([0-9]*\),.*/\1/' "$tmp/out.json")
     wall=$(sed 's/.*"wall_seconds":\([^,]*\),.*/\1/' "$tmp/out.json")
     kb=$(tail -n 1 "$tmp/mem")
