@@ -96,6 +96,8 @@ static const char *const WAIT_ROW[WAIT_KINDS] = {
     [KE_OBJ_GUARDED_MUTEX] = "wait_time_guarded_mutex",
     [KE_OBJ_ERESOURCE] = "wait_time_eresource",
     [KE_OBJ_PUSH_LOCK] = "wait_time_push_lock",
+    [KE_OBJ_PROCESS] = "wait_time_process",
+    [KE_OBJ_THREAD] = "wait_time_thread",
     [WAIT_SLEEP] = "wait_time_sleep",
     [WAIT_IO] = "wait_time_io",
 };

@@ -42,6 +42,15 @@ FORWARD(object_wait, (void *ctx, sim_time_t now, const struct ke_thread *t, cons
 FORWARD(object_done, (void *ctx, sim_time_t now, const struct ke_thread *t, const struct ke_object *o,
                       bool acquired, bool contended),
         now, t, o, acquired, contended)
+FORWARD(notify,
+        (void *ctx, sim_time_t now, const struct ps_driver_spec *d, bool create,
+         const struct ps_create_notify_info *info, const struct ps_process *p,
+         const struct ke_thread *t, const struct ke_thread *in, sim_time_t cost),
+        now, d, create, info, p, t, in, cost)
+FORWARD(create_failed,
+        (void *ctx, sim_time_t now, const struct ps_process_spec *spec,
+         const struct ke_thread *creator, const struct ps_driver_spec *by),
+        now, spec, creator, by)
 FORWARD(object_release,
         (void *ctx, sim_time_t now, const struct ke_thread *t, const struct ke_object *o), now, t, o)
 
@@ -76,4 +85,6 @@ void an_mux_add(struct an_mux *mux, const struct ke_probe *p)
     ENABLE(object_wait);
     ENABLE(object_done);
     ENABLE(object_release);
+    ENABLE(notify);
+    ENABLE(create_failed);
 }

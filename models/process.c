@@ -121,7 +121,8 @@ static struct ps_process *process_create(struct ke_machine *m, const struct ps_p
                                          int64_t k)
 {
     struct ps_process *p = calloc(1, sizeof *p);
-    bool numbered = ps->has_arrivals || ps->count > 1 || ps->is_template;
+    /* one instance keeps the plain name; any other (arrivals, count, spawns) is name#k */
+    bool numbered = ps->has_arrivals || ps->count > 1 || ps->is_template || k > 0;
     if (!p || !(p->entity = entity_name(ps->name, k, numbered)) ||
         grow((void **)&m->processes, &m->pcap, m->nprocesses, sizeof *m->processes) ||
         !(p->object = ke__exit_object_new(m, KE_OBJ_PROCESS)) ||

@@ -167,7 +167,8 @@ int ps__start_by_environment(struct ke_machine *m, const struct ps_process_spec 
     struct ps_process *p = ps__process_create(m, ps, 0);
     if (!p)
         return -1;
-    if (p->first_thread < m->nthreads) {
+    /* the System process and its first threads exist before any driver loads */
+    if (p->first_thread < m->nthreads && !ps->is_system) {
         struct ke_thread *first = m->threads[p->first_thread];
         first->overhead_left += process_routines(m, ps, p, NULL, first->rng, false);
         first->overhead_left += initial_thread_routines(m, p, NULL);
