@@ -191,11 +191,18 @@ START_TEST(test_ps_system_threads_are_not_seen_by_nonsystem_routines_r7_1)
     sys->is_system = true;
     struct ps_thread_spec *w = h_thread(sys, "worker", 16);
     w->priority_absolute = true;
-    h_op(w, KE_OP_RUN, SIM_MS);
+    struct ke_op op = {.kind = KE_OP_CREATE_THREAD, .target = 1, .arg = 1};
+    ke_program_append(&w->program, &op); /* PsCreateSystemThread at run time */
+    struct ps_thread_spec *helper = h_thread(sys, "helper", 16);
+    helper->priority_absolute = helper->is_template = true;
+    h_op(helper, KE_OP_RUN, SIM_MS);
     h_driver(&wl, "nonsys", PS_NOTIFY_NONE, false, 0, NULL, PS_THREAD_NOTIFY_EX, false, 0);
     h_driver(&wl, "legacy", PS_NOTIFY_NONE, false, 0, NULL, PS_THREAD_NOTIFY_PLAIN, false, 0);
     ck_assert_int_eq(h_run(&wl, SIM_S, &run), KE_RUN_DONE);
     ck_assert_uint_eq(run.pids[0], 4);
+    ck_assert_str_eq(run.names[1], "System/helper#0");
+    /* the System process and its boot threads exist before drivers load;
+     * of the thread created later only the legacy routine hears */
     ck_assert_int_eq(notifications("nonsys", false, true), 0);
     ck_assert_int_eq(notifications("legacy", false, true), 1);
 }
