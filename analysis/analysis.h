@@ -109,7 +109,8 @@ struct an_result {
     uint64_t events;
     double wall_seconds;
     int ncpus;
-    const char *status;  /* "done", "max_events", "interrupted", "error" */
+    const char *status;  /* "done", "max_events", "interrupted", "error", "deadlock" */
+    char *message;       /* owned; why it stopped early (error, deadlock report), or NULL */
     struct an_row *rows;
     size_t n, cap;
     struct an_series_data series; /* empty unless a series listener ran */
@@ -205,7 +206,7 @@ int an_run_scenario(const struct scn_scenario *s, const struct an_run_options *o
 
 #define AN_SERIES_WINDOW (2 * SIM_S) /* default Gantt window */
 #define AN_SERIES_BINS 200           /* utilisation bins: between 100 and 200 are used */
-#define AN_SERIES_MAX_SLICES 65536   /* the Gantt window closes early past this */
+#define AN_SERIES_MAX_SLICES 32768   /* the Gantt window closes early past this */
 
 struct an_series;
 
@@ -223,7 +224,7 @@ struct an_listener an_series_listener(struct an_series *s);
 /* ===== results database (analysis/store.c) ============================== */
 
 #define AN_STORE_DEFAULT_PATH "pssim.db"
-#define AN_STORE_SCHEMA_VERSION 1 /* the version this build writes */
+#define AN_STORE_SCHEMA_VERSION 2 /* the version this build writes */
 
 struct an_store;
 
@@ -235,6 +236,7 @@ struct an_run_meta {
     int64_t experiment_id;     /* 0: none, as for a plain `pssim run` */
     int replication;
     const char *message;       /* NULL, or why the run failed */
+    int64_t point;             /* the sweep point, with experiment_id only */
 };
 
 /* Open the results database at `path` (":memory:" for a private one in
@@ -252,6 +254,51 @@ int an_store_latest(struct an_store *st, int64_t *run_id, FILE *errfp);
  * same order.  0; 1 when there is no run `id`; -1 on an error.  A message
  * on errfp but for 0. */
 int an_store_get(struct an_store *st, int64_t id, struct an_result *out, FILE *errfp);
+
+/* ===== batch experiments (analysis/batch.c, analysis/merge.c) =========== */
+
+struct an_batch_options {
+    const char *db;     /* the results database, created when missing */
+    int jobs;           /* worker processes */
+    bool resume;        /* go on with an experiment that already has runs in db */
+    int shard, shards;  /* do the runs i with i % shards == shard - 1 (1 <= shard <= shards) */
+    FILE *progress;     /* NULL: no progress */
+    bool bar;           /* one line redrawn (a terminal), else a line per run */
+    volatile sig_atomic_t *stop_flag; /* raised by a signal handler: stop now */
+};
+
+struct an_batch_summary {
+    size_t runs;        /* of the experiment */
+    size_t selected;    /* of them, in this shard */
+    size_t before;      /* of those, stored before this batch */
+    size_t stored;      /* of those, stored at its end */
+    size_t failed;      /* of the stored ones, with status "error" */
+    size_t done_now;    /* runs this batch stored */
+    bool interrupted;   /* the stop flag ended it with runs left */
+    double wall_seconds;
+};
+
+/* Run the experiment's runs of the shard that db does not hold yet on
+ * o->jobs worker processes, storing each whole as it finishes (README
+ * "Batch experiments").  A run that fails is stored with status "error".
+ * 0 (see sum: interrupted, failed); 1 when refused (another definition of
+ * the experiment in db, or runs already there without resume; a message
+ * says so); -1 on an I/O error (a message). */
+int an_batch_run(const struct scn_experiment *e, const struct an_batch_options *o,
+                 struct an_batch_summary *sum, FILE *errfp);
+
+struct an_merge_counts {
+    size_t files;         /* inputs merged */
+    size_t copied, skipped; /* runs: new ones, and those `st` already held */
+};
+
+/* Copy every run of the results databases in[0..n) into `st` (the file
+ * `out`), each input in one transaction, skipping the runs already there.
+ * Refuses, before copying anything, an experiment name recorded with two
+ * definitions.  0; 1 when refused (a message; also a missing or foreign
+ * input); -1 on an I/O error (a message). */
+int an_merge(struct an_store *st, const char *out, const char *const *in, size_t n,
+             struct an_merge_counts *counts, FILE *errfp);
 
 /* ===== plots (analysis/plot.c) =========================================== */
 
@@ -275,6 +322,206 @@ const char *an_plot_format_name(enum an_plot_format f);
  * AN_PLOT_NOT_RENDERED when gnuplot cannot be run (a message on errfp says
  * how to render the scripts); -1 with a message on an error. */
 int an_plot_write(const struct an_result *r, const struct an_plot_options *o, FILE *errfp);
+
+/* ===== statistics across replications (analysis/aggregate.c) =========== */
+
+#define AN_CI_LEVEL 0.95 /* of the confidence intervals of means */
+
+/* One metric summarised over the runs of a sweep point. */
+struct an_stats {
+    size_t n;            /* values: the runs where the metric has one */
+    double mean, median; /* NaN when n = 0 */
+    double sd;           /* sample standard deviation (divisor n - 1); NaN when n < 2 */
+    double ci_lo, ci_hi; /* AN_CI_LEVEL confidence interval of the mean, Student t with
+                          * n - 1 degrees of freedom; NaN when n < 2 (no spread known) */
+};
+
+/* Summarise x[0..n), which is sorted in place. */
+void an_stats_compute(double *x, size_t n, struct an_stats *out);
+
+/* Welch's unequal-variance t-test of mean(b) - mean(a), two-sided: t, the
+ * Welch-Satterthwaite degrees of freedom and the p-value. */
+struct an_welch {
+    double t, df, p;
+};
+/* 0, or -1 when a side has fewer than two values (out is then NaN).  Two
+ * sides without variance give p = 1 when their means are equal, else 0. */
+int an_welch_test(const struct an_stats *a, const struct an_stats *b, struct an_welch *out);
+
+/* ===== runs grouped by sweep point (analysis/aggregate.c) ============== */
+
+/* A stored run, as the aggregation sees it. */
+struct an_agg_run {
+    int64_t id;
+    char *scenario, *status;
+    char *experiment; /* NULL: not part of an experiment */
+    char *params;     /* runs.params without its top-level "seed" */
+    char *key;        /* its point within its scenario: params, unless the caller
+                       * replaces it (malloc'd; an_agg_free frees it) */
+};
+
+struct an_agg_metric {
+    char *scope, *entity, *name;
+    struct an_stats st;
+};
+
+/* A sweep point: the runs of one scenario with one key. */
+struct an_agg_group {
+    const char *scenario, *key;
+    const struct an_agg_run *first; /* its run of lowest id */
+    size_t nruns;                   /* runs of status "done": those summarised */
+    size_t nexcluded;               /* its runs of any other status */
+    struct an_agg_metric *m;        /* ordered by scope, entity, name (bytes) */
+    size_t nm;
+};
+
+struct an_agg {
+    struct an_agg_run *runs; /* by id; an_agg_compute orders them by point */
+    size_t nruns;
+    struct an_agg_group *g;  /* by scenario, then key */
+    size_t ng;
+};
+
+/* List the runs of `st`: those of the experiment named `experiment` (its
+ * latest definition) and of the scenario named `scenario`, either filter
+ * left out when NULL.  0; 1 when there is no such experiment (no message);
+ * -1 with a message. */
+int an_agg_list(struct an_store *st, const char *experiment, const char *scenario,
+                struct an_agg *out, FILE *errfp);
+/* The definition (experiment file text) of the latest experiment named
+ * `experiment`, malloc'd; NULL when it was not recorded.  0; 1 when there
+ * is no such experiment (no message); -1 with a message. */
+int an_agg_definition(struct an_store *st, const char *experiment, char **text, FILE *errfp);
+/* Group the listed runs by (scenario, key) and summarise each metric of
+ * their "done" runs.  0, or -1 with a message. */
+int an_agg_compute(struct an_store *st, struct an_agg *a, FILE *errfp);
+const struct an_agg_metric *an_agg_find(const struct an_agg_group *g, const char *scope,
+                                        const char *entity, const char *name);
+void an_agg_free(struct an_agg *a);
+/* The value of the scenario key `key` (dotted, a sequence element by its
+ * name or index, as for `--set`) in `params`, as JSON text in *out
+ * (malloc'd).  0; 1 when params has no such key; -1 on an error. */
+int an_agg_param(struct an_store *st, const char *params, const char *key, char **out);
+
+/* A metric spec, as `--metric` and plots take it (analysis/compare.c): NAME
+ * (any scope and entity), SCOPE:NAME (any entity) or SCOPE:ENTITY:NAME. */
+bool an_metric_spec_match(const char *spec, const char *scope, const char *entity,
+                          const char *name);
+
+/* ===== sweep plots (analysis/plot_sweep.c) ============================== */
+
+/* A plot of an experiment: metric `y` against the scenario key `x`, one
+ * line per value of the key `series` (NULL: one line) and of each key of
+ * `split` (an experiment's other swept keys, so that points that differ
+ * only there are not mixed).  A bare metric name is the run scope's. */
+#define AN_SWEEP_MAX_LINE_KEYS 8 /* series and split together */
+struct an_sweep_plot {
+    const char *x, *y, *series;
+    const char *const *split;
+    size_t nsplit;
+};
+
+/* Draw each plot from the points of `a` (after an_agg_compute): NAME.gp,
+ * NAME.dat and the image in o->dir, NAME made of y and x; `title` heads
+ * each (escaped).  The file names written go to `written` (NULL: not
+ * wanted).  0; AN_PLOT_NOT_RENDERED as an_plot_write; AN_PLOT_UNFIT when
+ * the runs do not fit a plot (a message says why); -1 with a message. */
+#define AN_PLOT_UNFIT 2
+int an_plot_sweeps(struct an_store *st, const struct an_agg *a, const struct an_sweep_plot *p,
+                   size_t n, const char *title, const struct an_plot_options *o, FILE *written,
+                   FILE *errfp);
+
+/* ===== regression comparison (analysis/compare.c) ======================= */
+
+/* Which way a metric gets worse (README "Comparing two databases"). */
+enum an_direction { AN_DIR_EITHER, AN_DIR_UP_IS_BAD, AN_DIR_DOWN_IS_BAD };
+enum an_direction an_metric_direction(const char *name);
+const char *an_direction_name(enum an_direction d); /* "up", "down", "either" */
+
+/* In the order of the report. */
+enum an_verdict {
+    AN_VERDICT_REGRESSED,    /* moved the bad way beyond tolerance, significantly */
+    AN_VERDICT_IMPROVED,     /* the same the good way */
+    AN_VERDICT_CHANGED,      /* the same for a metric with no bad direction */
+    AN_VERDICT_UNCHANGED,
+    AN_VERDICT_INSUFFICIENT, /* fewer than two values on a side */
+    AN_VERDICT_COUNT
+};
+const char *an_verdict_name(enum an_verdict v); /* "regressed", ..., "insufficient data" */
+
+#define AN_COMPARE_ALPHA 0.05
+#define AN_COMPARE_TOLERANCE 0.05 /* 5% */
+
+struct an_compare_options {
+    double alpha;     /* significance level of the Welch test */
+    double tolerance; /* a relative change up to this is no change (0.05: 5%) */
+    const char *const *metrics; /* metric specs to compare; none: every metric */
+    size_t nmetrics;
+};
+
+/* The verdict on one metric from its two summaries; *change gets the
+ * relative change (cand - base) / |base| (0 when both are 0, an infinity
+ * when only the baseline is), *test the Welch test. */
+enum an_verdict an_compare_verdict(const struct an_stats *base, const struct an_stats *cand,
+                                   enum an_direction dir, const struct an_compare_options *o,
+                                   double *change, struct an_welch *test);
+
+struct an_compare_row {
+    const char *scenario;
+    const char *point; /* the swept parameters "key=value" joined by tabs; "" for none */
+    const char *scope, *entity, *name;
+    struct an_stats base, cand;
+    double change;
+    struct an_welch test;
+    enum an_direction dir;
+    enum an_verdict verdict;
+};
+
+/* A parameter that has one value throughout each database, but not the same
+ * one: the change under test.  Values are JSON text; NULL when absent. */
+struct an_param_diff {
+    char *scenario, *key, *base, *cand;
+};
+
+struct an_comparison {
+    struct an_compare_row *rows; /* ordered by verdict, then |change| down */
+    size_t nrows;
+    size_t count[AN_VERDICT_COUNT];
+    size_t points, scenarios;            /* matched */
+    size_t base_unmatched, cand_unmatched; /* points without a counterpart */
+    size_t base_runs, cand_runs;         /* runs of the matched points... */
+    size_t base_excluded, cand_excluded; /* ...and those of them not "done" */
+    struct an_param_diff *diffs;
+    size_t ndiffs;
+    struct an_agg base, cand; /* own what the rows point to */
+};
+
+#define AN_COMPARE_BAD_INPUT 1
+/* Match the runs of two databases by scenario and sweep point and compare
+ * every metric both have.  Runs are matched by the parameters that vary
+ * among the runs of a scenario in either database (the seed excepted); a
+ * parameter with one value in each database is the change under test (see
+ * diffs).  0; AN_COMPARE_BAD_INPUT with a message when there is nothing to
+ * compare (different experiments, no common point, a metric spec that
+ * matches nothing); -1 with a message on an error. */
+int an_compare(struct an_store *base, struct an_store *cand, const struct an_compare_options *o,
+               struct an_comparison *out, FILE *errfp);
+void an_comparison_free(struct an_comparison *c);
+
+/* Output (analysis/compare_out.c): the rows shown are the changed ones
+ * (regressed, improved, changed), or all of them with `all`. */
+bool an_compare_shown(const struct an_compare_row *row, bool all);
+void an_compare_print(FILE *f, const struct an_comparison *c, const char *base_name,
+                      const char *cand_name, const struct an_compare_options *o, bool all);
+void an_compare_json(FILE *f, const struct an_comparison *c, const char *base_name,
+                     const char *cand_name, const struct an_compare_options *o, bool all);
+/* `comparison` (analysis/plot_sweep.c): the means with their confidence
+ * intervals, as a change from the baseline mean, of the rows shown (the
+ * first AN_COMPARE_PLOT_MAX); `title` heads it (escaped).  Returns as
+ * an_plot_write. */
+#define AN_COMPARE_PLOT_MAX 40
+int an_plot_compare(const struct an_comparison *c, bool all, const char *title,
+                    const struct an_plot_options *o, FILE *errfp);
 
 /* ===== schedule traces (analysis/trace.c) ================================ */
 

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "analysis/analysis.h"
 #include "sim/sim.h"
 
 /* ===== growable arrays (analysis/grow.c) ================================ */
@@ -124,5 +125,63 @@ enum { AN__GP_OK, AN__GP_MISSING, AN__GP_FAILED };
  * started, AN__GP_FAILED with the reason (or its first lines of output) in
  * msg. */
 int an__gnuplot_run(const struct an__gnuplot_job *j, char *msg, size_t size);
+
+/* The data file and the script of one plot (DIR/STEM.dat, DIR/STEM.gp),
+ * committed together: both or neither. */
+struct an__pfiles {
+    struct an__afile dat, gp;
+};
+int an__pfiles_open(struct an__pfiles *pf, const char *dir, const char *stem, FILE *errfp);
+/* Commit both, or neither when `failed` (out of memory, said on errfp); 0 or -1. */
+int an__pfiles_close(struct an__pfiles *pf, bool failed, FILE *errfp);
+/* Run gnuplot on DIR/STEM.gp for each stem, into STEM.png (svg, pdf)
+ * through a temporary name: 0; AN_PLOT_NOT_RENDERED when gnuplot cannot be
+ * started (errfp says how to render the scripts); -1 when it fails. */
+int an__plot_render(const struct an_plot_options *o, const char *const *stems, size_t n,
+                    FILE *errfp);
+
+/* ===== pieces of every plot (analysis/plot.c) =========================== */
+
+/* The start of a script: what it is, how to render it, the terminal of
+ * `format`, the output STEM.EXT (or pssim_output), `title` (escaped). */
+void an__plot_head(FILE *f, enum an_plot_format format, const char *stem, const char *what,
+                   const char *title);
+/* A plot with nothing to draw still gets an image, saying so. */
+void an__plot_empty(FILE *f, const char *why);
+/* The header line of data block `b`: a blank pair before all but the first
+ * (gnuplot's `index`), then the label (+ suffix) that `title
+ * columnheader(1)` reads. */
+void an__plot_block(FILE *f, size_t b, const char *label, const char *suffix);
+/* Colour k (0xRRGGBB) of a sequence whose neighbours differ (golden angle). */
+uint32_t an__plot_color(size_t k);
+
+/* ===== JSON output (analysis/report.c) ================================== */
+
+/* RFC 8259 string: quotes and backslashes escaped, control characters as
+ * \u00XX, other bytes (UTF-8 included) as they are. */
+void an__json_string(FILE *f, const char *s);
+/* %.17g, which round-trips a double; null for NaN and infinities. */
+void an__json_number(FILE *f, double v);
+
+/* ===== comparison (analysis/compare_out.c) ============================== */
+
+/* A sweep point "key=value\tkey=value" as "key=value, key=value". */
+void an__point_print(FILE *f, const char *point);
+
+/* ===== the results database, for its readers (analysis/store.c) ======== */
+
+struct an_store;
+struct sqlite3;
+/* The open connection, for the readers of analysis/ (aggregate.c,
+ * compare.c); prepared statements only, as in store.c. */
+struct sqlite3 *an__store_db(struct an_store *st);
+/* "pssim: FILE: WHAT: SQLite's message" on errfp; returns -1. */
+int an__store_error(struct an_store *st, FILE *errfp, const char *what);
+/* SQL: the JSON text of the value of a json_tree or json_each row, so that
+ * values compare as written in runs.params (true stays true, "4" and 4
+ * differ, objects keep their members). */
+#define AN__SQL_JSON_TEXT                                                                \
+    "CASE type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN 'null'" \
+    " ELSE json_quote(value) END"
 
 #endif

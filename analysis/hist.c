@@ -30,13 +30,16 @@ static int32_t bucket_of(sim_time_t v)
     return (int32_t)(SUB + shift * SUB + (int)((v >> shift) & (SUB - 1)));
 }
 
-/* Smallest value of bucket b. */
+/* Smallest value of bucket b, SIM_TIME_MAX past the last bucket an int64
+ * reaches (cover() may widen a histogram's range that far). */
 static sim_time_t bucket_low(int32_t b)
 {
     if (b < SUB)
         return b;
     int shift = (b - SUB) / SUB;
     sim_time_t sub = (b - SUB) % SUB;
+    if (shift > 62 - AN_HIST_SUB_BITS)
+        return SIM_TIME_MAX;
     return (SUB + sub) << shift;
 }
 

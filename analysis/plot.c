@@ -12,6 +12,9 @@
  *                           coloured by process and hatched for WSL ones;
  *   latency_subsystem       CDFs of wake-up latency per subsystem;
  *   latency_priority_class  CDFs of wake-up latency per priority class;
+ *   lock_wait               histograms of the wait time per lock, for the
+ *                           runs whose result carries them (histograms of
+ *                           scope "lock", name "wait");
  *   share_entitlement       each process's CPU share against its
  *                           entitlement (analysis/series.c), with the
  *                           diagonal where they are equal;
@@ -29,11 +32,9 @@
  *
  * SPDX-License-Identifier: MIT
  */
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "analysis/analysis.h"
 #define ANALYSIS_INTERNAL
@@ -73,7 +74,7 @@ static size_t hash_of(const char *s, size_t len)
     return (size_t)h;
 }
 
-static uint32_t golden_color(size_t k)
+uint32_t an__plot_color(size_t k)
 {
     double h = fmod((double)k * 0.6180339887, 1.0) * 6, s = 0.65, v = 0.85;
     double f = h - floor(h), p = v * (1 - s), q = v * (1 - s * f), t = v * (1 - s * (1 - f));
@@ -125,7 +126,7 @@ static int group_of(struct groups *gs, const char *entity, const char *subsystem
     if (!name)
         return -1;
     gs->g[gs->n] = (struct group){name, subsystem && !strcmp(subsystem, "wsl"),
-                                  golden_color(gs->n)};
+                                  an__plot_color(gs->n)};
     gs->slot[k] = (int32_t)++gs->n;
     return (int)gs->n - 1;
 }
@@ -178,74 +179,40 @@ struct pctx {
     struct groups gs;
 };
 
-/* The data file and the script of one plot, committed together. */
-struct pfiles {
-    struct an__afile dat, gp;
-    const char *stem;
-};
-
-static int pfiles_open(struct pctx *c, struct pfiles *pf, const char *stem)
+void an__plot_head(FILE *f, enum an_plot_format format, const char *stem, const char *what,
+                   const char *title)
 {
-    char name[256];
-    pf->stem = stem;
-    snprintf(name, sizeof name, "%s.dat", stem);
-    if (an__afile_open(&pf->dat, c->o->dir, name, c->errfp))
-        return -1;
-    snprintf(name, sizeof name, "%s.gp", stem);
-    if (an__afile_open(&pf->gp, c->o->dir, name, c->errfp)) {
-        an__afile_abort(&pf->dat);
-        return -1;
-    }
-    return 0;
+    fprintf(f, "# %s.gp - %s; written by pssim %s.\n", stem, what, PACKAGE_VERSION);
+    fprintf(f, "# Data: %s.dat (its columns are described at its top).\n", stem);
+    fprintf(f, "# Render: gnuplot %s.gp (in this directory); edit freely.\n", stem);
+    fprintf(f, "reset\nset encoding utf8\nset terminal %s\n", TERMINAL[format]);
+    fprintf(f, "if (exists(\"pssim_output\")) { set output pssim_output; undefine pssim_output }"
+               " else { set output '%s.%s' }\n", stem, EXT[format]);
+    fputs("set title ", f);
+    an__gp_quote(f, title);
+    fputs("\nset grid front lc rgb '#d0d0d0'\nset border back\n", f);
 }
 
-/* Commit both, or neither when `failed`; 0 or -1. */
-static int pfiles_close(struct pctx *c, struct pfiles *pf, bool failed)
-{
-    if (failed) {
-        fprintf(c->errfp, "pssim: out of memory\n");
-        an__afile_abort(&pf->dat);
-        an__afile_abort(&pf->gp);
-        return -1;
-    }
-    if (an__afile_commit(&pf->dat, c->errfp)) {
-        an__afile_abort(&pf->gp);
-        return -1;
-    }
-    return an__afile_commit(&pf->gp, c->errfp);
-}
-
-/* The start of every script: what it is, terminal and output, title. */
+/* The start of every script of a run's plot; its title names the run. */
 static void script_head(struct pctx *c, FILE *f, const char *stem, const char *what,
                         const char *subject)
 {
     char title[1024], run[64] = "not stored";
     if (c->o->run_id > 0)
         snprintf(run, sizeof run, "run %lld", (long long)c->o->run_id);
-    fprintf(f, "# %s.gp - %s; written by pssim %s.\n", stem, what, PACKAGE_VERSION);
-    fprintf(f, "# Data: %s.dat (its columns are described at its top).\n", stem);
-    fprintf(f, "# Render: gnuplot %s.gp (in this directory); edit freely.\n", stem);
-    fprintf(f, "reset\nset encoding utf8\nset terminal %s\n", TERMINAL[c->o->format]);
-    fprintf(f, "if (exists(\"pssim_output\")) { set output pssim_output; undefine pssim_output }"
-               " else { set output '%s.%s' }\n", stem, EXT[c->o->format]);
     snprintf(title, sizeof title, "%s (%s): %s", c->r->scenario ? c->r->scenario : "?", run,
              subject);
-    fputs("set title ", f);
-    an__gp_quote(f, title);
-    fputs("\nset grid front lc rgb '#d0d0d0'\nset border back\n", f);
+    an__plot_head(f, c->o->format, stem, what, title);
 }
 
-/* A plot with nothing to draw still gets an image, saying so. */
-static void script_empty(FILE *f, const char *why)
+void an__plot_empty(FILE *f, const char *why)
 {
     fputs("unset key\nset label 1 ", f);
     an__gp_quote(f, why);
     fputs(" at graph 0.5, 0.5 center\nplot [0:1] [0:1] 2 notitle\n", f);
 }
 
-/* The header line of data block `b`: a blank pair before all but the first
- * (gnuplot's `index`), then the label that `title columnheader(1)` reads. */
-static void block_head(FILE *f, size_t b, const char *label, const char *suffix)
+void an__plot_block(FILE *f, size_t b, const char *label, const char *suffix)
 {
     fputs(b ? "\n\n" : "", f);
     if (!suffix) {
@@ -283,7 +250,7 @@ static void gantt_data(struct pctx *c, FILE *f, const int *grp, const size_t *or
         const struct an_slice *s = &sd->slices[order[i]];
         int g = grp[order[i]];
         if (i == 0 || grp[order[i - 1]] != g) {
-            block_head(f, *blocks, c->gs.g[g].name, c->gs.g[g].wsl ? " [wsl]" : NULL);
+            an__plot_block(f, *blocks, c->gs.g[g].name, c->gs.g[g].wsl ? " [wsl]" : NULL);
             block_group[(*blocks)++] = g;
         }
         fprintf(f, "%d %.9f %.9f %u %u %d ", s->cpu, sim_time_to_seconds(s->start),
@@ -300,7 +267,7 @@ static void gantt_script(struct pctx *c, FILE *f, size_t blocks, const int *bloc
     snprintf(subject, sizeof subject, "processors over the first %.6g s (hatched: WSL)", window);
     script_head(c, f, "gantt", "per-processor schedule (Gantt chart)", subject);
     if (!blocks) {
-        script_empty(f, "no thread ran in the window");
+        an__plot_empty(f, "no thread ran in the window");
         return;
     }
     fprintf(f, "set xlabel 'time (s)'\nset ylabel 'processor'\nset xrange [0:%.9f]\n"
@@ -325,7 +292,7 @@ static void gantt_script(struct pctx *c, FILE *f, size_t blocks, const int *bloc
 static int plot_gantt(struct pctx *c)
 {
     const struct an_series_data *sd = &c->r->series;
-    struct pfiles pf;
+    struct an__pfiles pf;
     int *grp = malloc((sd->nslices + 1) * sizeof *grp);
     int *block_group = malloc((sd->nslices + 1) * sizeof *block_group);
     bool oom = !grp || !block_group;
@@ -333,13 +300,13 @@ static int plot_gantt(struct pctx *c)
         oom = (grp[i] = group_of(&c->gs, sd->slices[i].process, sd->slices[i].subsystem)) < 0;
     size_t *order = oom ? NULL : order_by_group(grp, sd->nslices, c->gs.n);
     int rc = -1;
-    if (pfiles_open(c, &pf, "gantt") == 0) {
+    if (an__pfiles_open(&pf, c->o->dir, "gantt", c->errfp) == 0) {
         size_t blocks = 0;
         if (order) {
             gantt_data(c, pf.dat.f, grp, order, &blocks, block_group);
             gantt_script(c, pf.gp.f, blocks, block_group);
         }
-        rc = pfiles_close(c, &pf, !order);
+        rc = an__pfiles_close(&pf, !order, c->errfp);
     }
     free(order);
     free(block_group);
@@ -347,7 +314,25 @@ static int plot_gantt(struct pctx *c)
     return rc;
 }
 
-/* ===== latency CDFs ===================================================== */
+/* ===== distributions: latency CDFs, lock wait histograms =============== */
+
+/* A plot of the histograms (scope, name) of a run, one curve per entity. */
+struct dist_plot {
+    const char *stem, *scope, *name;
+    const char *samples; /* what a count counts, for the key */
+    const char *subject, *xlabel;
+    bool cumulative;     /* a CDF; else the fraction of the samples in each bucket */
+};
+
+static const struct dist_plot LATENCY_SUBSYSTEM = {
+    "latency_subsystem", "subsystem", "latency", "wake-ups", "wake-up latency by subsystem",
+    "wake-up latency (ready to running)", true};
+static const struct dist_plot LATENCY_CLASS = {
+    "latency_priority_class", "priority_class", "latency", "wake-ups",
+    "wake-up latency by priority class", "wake-up latency (ready to running)", true};
+static const struct dist_plot LOCK_WAIT = {
+    "lock_wait", "lock", "wait", "waits", "wait time per lock",
+    "wait time of contended acquisitions", false};
 
 static uint64_t histo_total(const struct an_histo *h)
 {
@@ -357,57 +342,73 @@ static uint64_t histo_total(const struct an_histo *h)
     return n;
 }
 
-/* One block per latency histogram of `scope`: the cumulative fraction of
- * wake-ups at each bucket's upper bound, from 0 at the first one. */
-static size_t cdf_data(struct pctx *c, FILE *f, const char *stem, const char *scope)
+static bool dist_match(const struct dist_plot *d, const struct an_histo *h)
+{
+    return !strcmp(h->scope, d->scope) && !strcmp(h->name, d->name) && histo_total(h) > 0;
+}
+
+/* One block per histogram: at each bucket's upper bound, the fraction of the
+ * samples at or below it (a CDF, from 0 at the first bound) or in it. */
+static size_t dist_data(struct pctx *c, FILE *f, const struct dist_plot *d)
 {
     const struct an_series_data *sd = &c->r->series;
     size_t blocks = 0;
-    fprintf(f, "# %s.dat - cumulative distribution of wake-up latency, one block per %s,\n"
-               "# headed by its name and sample count; a bucket's values are below its\n"
-               "# upper bound and at or above the bucket before it.\n"
-               "# columns: latency_s (bucket upper bound) fraction_at_or_below\n", stem, scope);
+    fprintf(f, "# %s.dat - %s, one block per %s, headed by its name and sample count;\n"
+               "# a bucket's values are below its upper bound and at or above the bucket\n"
+               "# before it (32 buckets per power of two; empty ones are left out).\n"
+               "# columns: upper_bound_s %s\n", d->stem, d->subject, d->scope,
+            d->cumulative ? "fraction_at_or_below" : "fraction_in_bucket");
     for (size_t i = 0; i < sd->nhistos; i++) {
         const struct an_histo *h = &sd->histos[i];
-        uint64_t total = histo_total(h), cum = 0;
-        if (strcmp(h->scope, scope) || strcmp(h->name, "latency") || !total)
+        if (!dist_match(d, h))
             continue;
+        uint64_t total = histo_total(h), cum = 0;
         char suffix[64];
-        snprintf(suffix, sizeof suffix, " (%llu wake-ups)", (unsigned long long)total);
-        block_head(f, blocks++, h->entity, suffix);
-        fprintf(f, "%.9g 0\n", sim_time_to_seconds(h->b[0].upper));
+        snprintf(suffix, sizeof suffix, " (%llu %s)", (unsigned long long)total, d->samples);
+        an__plot_block(f, blocks++, h->entity, suffix);
+        if (d->cumulative)
+            fprintf(f, "%.9g 0\n", sim_time_to_seconds(h->b[0].upper));
         for (size_t k = 0; k < h->n; k++) {
             cum += h->b[k].count;
-            fprintf(f, "%.9g %.9g\n", sim_time_to_seconds(h->b[k].upper), (double)cum / total);
+            fprintf(f, "%.9g %.9g\n", sim_time_to_seconds(h->b[k].upper),
+                    (double)(d->cumulative ? cum : h->b[k].count) / (double)total);
         }
     }
     return blocks;
 }
 
-static int plot_cdf(struct pctx *c, const char *stem, const char *scope, const char *by)
+static int plot_dist(struct pctx *c, const struct dist_plot *d)
 {
-    struct pfiles pf;
-    char subject[128];
-    if (pfiles_open(c, &pf, stem))
+    struct an__pfiles pf;
+    if (an__pfiles_open(&pf, c->o->dir, d->stem, c->errfp))
         return -1;
-    size_t blocks = cdf_data(c, pf.dat.f, stem, scope);
+    size_t blocks = dist_data(c, pf.dat.f, d);
     FILE *f = pf.gp.f;
-    snprintf(subject, sizeof subject, "wake-up latency by %s", by);
-    script_head(c, f, stem, "CDFs of wake-up latency", subject);
+    script_head(c, f, d->stem, d->subject, d->subject);
     if (!blocks)
-        script_empty(f, "no wake-up was measured");
+        an__plot_empty(f, "nothing was measured");
     else
-        fputs("set logscale x\nset format x '%.0s %cs'\nset xlabel 'wake-up latency (ready to"
-              " running)'\nset ylabel 'fraction of wake-ups at or below'\nset yrange [0:1.02]\n"
-              "set key bottom right\n", f);
+        fprintf(f, "set logscale x\nset format x '%%.0s %%cs'\nset xlabel '%s'\n"
+                   "set ylabel '%s'\nset yrange [0:%s]\nset key %s\n", d->xlabel,
+                d->cumulative ? "fraction at or below" : "fraction in the bucket",
+                d->cumulative ? "1.02" : "*", d->cumulative ? "bottom right" : "top right");
     for (size_t b = 0; b < blocks; b++) {
         element_sep(f, b);
-        fprintf(f, "'%s.dat' index %zu using 1:2 with steps lw 2 lc rgb '#%06x'", stem, b,
-                golden_color(b));
+        fprintf(f, "'%s.dat' index %zu using 1:2 with %s lc rgb '#%06x'", d->stem, b,
+                d->cumulative ? "steps lw 2" : "impulses lw 3", an__plot_color(b));
         element_title(f, b);
     }
     fputc('\n', f);
-    return pfiles_close(c, &pf, false);
+    return an__pfiles_close(&pf, false, c->errfp);
+}
+
+/* Lock wait histograms exist only for scenarios with resources. */
+static bool has_dist(struct pctx *c, const struct dist_plot *d)
+{
+    for (size_t i = 0; i < c->r->series.nhistos; i++)
+        if (dist_match(d, &c->r->series.histos[i]))
+            return true;
+    return false;
 }
 
 /* ===== share against entitlement ======================================== */
@@ -452,7 +453,7 @@ static double share_data(struct pctx *c, FILE *f, const struct an_curve **cv, co
         const struct an_curve *k = cv[order[i]];
         int g = grp[order[i]];
         if (i == 0 || grp[order[i - 1]] != g) {
-            block_head(f, *blocks, c->gs.g[g].name, NULL);
+            an__plot_block(f, *blocks, c->gs.g[g].name, NULL);
             block_group[(*blocks)++] = g;
         }
         fprintf(f, "%.9g %.9g ", k->pts[0].x, k->pts[0].y);
@@ -469,7 +470,7 @@ static void share_script(struct pctx *c, FILE *f, size_t blocks, const int *bloc
     script_head(c, f, "share_entitlement", "CPU share against entitlement per process",
                 "CPU share against entitlement");
     if (!blocks) {
-        script_empty(f, "no process");
+        an__plot_empty(f, "no process");
         return;
     }
     top = top > 0 ? top * 1.1 : 1;
@@ -489,19 +490,19 @@ static void share_script(struct pctx *c, FILE *f, size_t blocks, const int *bloc
 
 static int plot_share(struct pctx *c)
 {
-    struct pfiles pf;
+    struct an__pfiles pf;
     int *grp;
     size_t n, blocks = 0;
     const struct an_curve **cv = share_curves(c, &grp, &n);
     size_t *order = cv ? order_by_group(grp, n, c->gs.n) : NULL;
     int *block_group = malloc((n + 1) * sizeof *block_group);
     int rc = -1;
-    if (pfiles_open(c, &pf, "share_entitlement") == 0) {
+    if (an__pfiles_open(&pf, c->o->dir, "share_entitlement", c->errfp) == 0) {
         if (order && block_group) {
             double top = share_data(c, pf.dat.f, cv, grp, order, n, &blocks, block_group);
             share_script(c, pf.gp.f, blocks, block_group, top);
         }
-        rc = pfiles_close(c, &pf, !order || !block_group);
+        rc = an__pfiles_close(&pf, !order || !block_group, c->errfp);
     }
     free(block_group);
     free(order);
@@ -530,7 +531,7 @@ static size_t util_data(struct pctx *c, FILE *f)
             char label[96] = "machine";
             if (pass)
                 snprintf(label, sizeof label, "processor %s", k->entity);
-            block_head(f, n++, label, NULL);
+            an__plot_block(f, n++, label, NULL);
             for (size_t p = 0; p < k->n; p++)
                 fprintf(f, "%.9g %.9g\n", k->pts[p].x, k->pts[p].y);
             fprintf(f, "%.9g %.9g\n", fmax(end, k->pts[k->n - 1].x), k->pts[k->n - 1].y);
@@ -542,7 +543,7 @@ static void util_script(struct pctx *c, FILE *f, size_t blocks)
 {
     script_head(c, f, "utilization", "processor utilisation over time", "utilisation over time");
     if (!blocks) {
-        script_empty(f, "no simulated time");
+        an__plot_empty(f, "no simulated time");
         return;
     }
     fputs("set xlabel 'time (s)'\nset ylabel 'busy fraction'\nset yrange [0:1.05]\n"
@@ -556,25 +557,21 @@ static void util_script(struct pctx *c, FILE *f, size_t blocks)
         else if (many)
             fprintf(f, " lw 1 lc rgb '#b0b0b0' %s", b == 1 ? "title 'each processor'" : "notitle");
         else
-            fprintf(f, " lw 1 lc rgb '#%06x' title columnheader(1)", golden_color(b - 1));
+            fprintf(f, " lw 1 lc rgb '#%06x' title columnheader(1)", an__plot_color(b - 1));
     }
     fputc('\n', f);
 }
 
 static int plot_util(struct pctx *c)
 {
-    struct pfiles pf;
-    if (pfiles_open(c, &pf, "utilization"))
+    struct an__pfiles pf;
+    if (an__pfiles_open(&pf, c->o->dir, "utilization", c->errfp))
         return -1;
     util_script(c, pf.gp.f, util_data(c, pf.dat.f));
-    return pfiles_close(c, &pf, false);
+    return an__pfiles_close(&pf, false, c->errfp);
 }
 
 /* ===== all plots ======================================================== */
-
-static const char *const PLOTS[] = {"gantt", "latency_subsystem", "latency_priority_class",
-                                    "share_entitlement", "utilization"};
-#define NPLOTS (sizeof PLOTS / sizeof PLOTS[0])
 
 int an_plot_format_parse(const char *s, enum an_plot_format *out)
 {
@@ -602,79 +599,40 @@ static int build_groups(struct pctx *c)
     return 0;
 }
 
-static int write_all(struct pctx *c)
+/* Write every plot's files; `stems` gets the names written, in order. */
+static int write_all(struct pctx *c, const char **stems, size_t *n)
 {
     if (build_groups(c)) {
         fprintf(c->errfp, "pssim: out of memory\n");
         return -1;
     }
-    return plot_gantt(c) || plot_cdf(c, PLOTS[1], "subsystem", "subsystem") ||
-                   plot_cdf(c, PLOTS[2], "priority_class", "priority class") ||
-                   plot_share(c) || plot_util(c)
-               ? -1
-               : 0;
-}
-
-/* Render one script into NAME.EXT, through a temporary name. */
-static int render(const struct an_plot_options *o, const char *stem, FILE *errfp)
-{
-    char script[256], tmp[300], final[300], msg[1024];
-    snprintf(script, sizeof script, "%s.gp", stem);
-    snprintf(tmp, sizeof tmp, ".%s.%s.%ld.tmp", stem, EXT[o->format], (long)getpid());
-    snprintf(final, sizeof final, "%s.%s", stem, EXT[o->format]);
-    struct an__gnuplot_job job = {o->gnuplot, o->dir, script, tmp, o->timeout_s};
-    int rc = an__gnuplot_run(&job, msg, sizeof msg);
-    char from[4400], to[4400];
-    snprintf(from, sizeof from, "%s/%s", o->dir, tmp);
-    snprintf(to, sizeof to, "%s/%s", o->dir, final);
-    if (rc == AN__GP_OK && rename(from, to) != 0) {
-        snprintf(msg, sizeof msg, "cannot rename its output to %s: %s", final, strerror(errno));
-        rc = AN__GP_FAILED;
+    *n = 0;
+    if (plot_gantt(c))
+        return -1;
+    stems[(*n)++] = "gantt";
+    const struct dist_plot *dists[] = {&LATENCY_SUBSYSTEM, &LATENCY_CLASS, &LOCK_WAIT};
+    for (size_t i = 0; i < 3; i++) {
+        if (dists[i] == &LOCK_WAIT && !has_dist(c, dists[i]))
+            continue; /* only scenarios with resources have lock waits */
+        if (plot_dist(c, dists[i]))
+            return -1;
+        stems[(*n)++] = dists[i]->stem;
     }
-    if (rc != AN__GP_OK)
-        unlink(from);
-    if (rc == AN__GP_FAILED)
-        fprintf(errfp, "pssim: gnuplot failed on %s/%s: %s\n", o->dir, script, msg);
-    return rc;
-}
-
-/* `s` as one word for a POSIX shell, quoted only when it needs to be. */
-static void shell_word(FILE *f, const char *s)
-{
-    if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-+,:@") ==
-                  strlen(s)) {
-        fputs(s, f);
-        return;
-    }
-    fputc('\'', f);
-    for (; *s; s++) {
-        if (*s == '\'')
-            fputs("'\\''", f); /* close, an escaped quote, reopen */
-        else
-            fputc(*s, f);
-    }
-    fputc('\'', f);
+    if (plot_share(c) || plot_util(c))
+        return -1;
+    stems[(*n)++] = "share_entitlement";
+    stems[(*n)++] = "utilization";
+    return 0;
 }
 
 int an_plot_write(const struct an_result *r, const struct an_plot_options *o, FILE *errfp)
 {
     struct pctx c = {r, o, errfp, {0}};
+    const char *stems[8];
+    size_t n = 0;
     if (an__mkdirs(o->dir, errfp))
         return -1;
-    int rc = write_all(&c);
+    int rc = write_all(&c, stems, &n);
     groups_free(&c.gs);
-    for (size_t i = 0; rc == 0 && i < NPLOTS; i++) {
-        int g = render(o, PLOTS[i], errfp);
-        if (g == AN__GP_MISSING) {
-            fprintf(errfp, "pssim: gnuplot (%s) could not be run, so the plots were not drawn;"
-                           " their scripts and data are in %s: render them with\n  cd ",
-                    o->gnuplot, o->dir);
-            shell_word(errfp, o->dir);
-            fputs(" && gnuplot *.gp\n", errfp);
-            return AN_PLOT_NOT_RENDERED;
-        }
-        if (g != AN__GP_OK)
-            rc = -1;
-    }
-    return rc;
+    return rc ? rc : an__plot_render(o, stems, n, errfp);
 }

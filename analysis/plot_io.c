@@ -12,7 +12,9 @@
  *    sees half a script.
  *  - Running gnuplot: in the plot directory, with a time limit, its output
  *    to a temporary file and then renamed; its exit status is checked and
- *    its messages are kept for the error.
+ *    its messages are kept for the error.  The plots of one run (plot.c) and
+ *    those of many (plot_sweep.c) share this and the pair of files of each
+ *    plot (an__pfiles).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -230,5 +232,98 @@ int an__gnuplot_run(const struct an__gnuplot_job *j, char *msg, size_t size)
         rc = AN__GP_FAILED;
     }
     fclose(log);
+    return rc;
+}
+
+/* ===== a plot's files and its image ==================================== */
+
+int an__pfiles_open(struct an__pfiles *pf, const char *dir, const char *stem, FILE *errfp)
+{
+    char name[256];
+    snprintf(name, sizeof name, "%s.dat", stem);
+    if (an__afile_open(&pf->dat, dir, name, errfp))
+        return -1;
+    snprintf(name, sizeof name, "%s.gp", stem);
+    if (an__afile_open(&pf->gp, dir, name, errfp)) {
+        an__afile_abort(&pf->dat);
+        return -1;
+    }
+    return 0;
+}
+
+int an__pfiles_close(struct an__pfiles *pf, bool failed, FILE *errfp)
+{
+    if (failed) {
+        fprintf(errfp, "pssim: out of memory\n");
+        an__afile_abort(&pf->dat);
+        an__afile_abort(&pf->gp);
+        return -1;
+    }
+    if (an__afile_commit(&pf->dat, errfp)) {
+        an__afile_abort(&pf->gp);
+        return -1;
+    }
+    return an__afile_commit(&pf->gp, errfp);
+}
+
+/* Render one script into NAME.EXT, through a temporary name. */
+static int render(const struct an_plot_options *o, const char *stem, FILE *errfp)
+{
+    const char *ext = an_plot_format_name(o->format);
+    char script[256], tmp[300], final[300], msg[1024];
+    snprintf(script, sizeof script, "%s.gp", stem);
+    snprintf(tmp, sizeof tmp, ".%s.%s.%ld.tmp", stem, ext, (long)getpid());
+    snprintf(final, sizeof final, "%s.%s", stem, ext);
+    struct an__gnuplot_job job = {o->gnuplot, o->dir, script, tmp, o->timeout_s};
+    int rc = an__gnuplot_run(&job, msg, sizeof msg);
+    char from[4400], to[4400];
+    snprintf(from, sizeof from, "%s/%s", o->dir, tmp);
+    snprintf(to, sizeof to, "%s/%s", o->dir, final);
+    if (rc == AN__GP_OK && rename(from, to) != 0) {
+        snprintf(msg, sizeof msg, "cannot rename its output to %s: %s", final, strerror(errno));
+        rc = AN__GP_FAILED;
+    }
+    if (rc != AN__GP_OK)
+        unlink(from);
+    if (rc == AN__GP_FAILED)
+        fprintf(errfp, "pssim: gnuplot failed on %s/%s: %s\n", o->dir, script, msg);
+    return rc;
+}
+
+/* `s` as one word for a POSIX shell, quoted only when it needs to be. */
+static void shell_word(FILE *f, const char *s)
+{
+    if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-+,:@") ==
+                  strlen(s)) {
+        fputs(s, f);
+        return;
+    }
+    fputc('\'', f);
+    for (; *s; s++) {
+        if (*s == '\'')
+            fputs("'\\''", f); /* close, an escaped quote, reopen */
+        else
+            fputc(*s, f);
+    }
+    fputc('\'', f);
+}
+
+int an__plot_render(const struct an_plot_options *o, const char *const *stems, size_t n,
+                    FILE *errfp)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        int g = render(o, stems[i], errfp);
+        if (g == AN__GP_MISSING) {
+            fprintf(errfp, "pssim: gnuplot (%s) could not be run, so the plots were not drawn;"
+                           " their scripts and data are in %s: render them with\n  cd ",
+                    o->gnuplot, o->dir);
+            shell_word(errfp, o->dir);
+            fputs(" && gnuplot *.gp\n", errfp);
+            return AN_PLOT_NOT_RENDERED;
+        }
+        if (g != AN__GP_OK)
+            rc = -1;
+    }
     return rc;
 }

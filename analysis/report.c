@@ -11,12 +11,14 @@
 #include <string.h>
 
 #include "analysis/analysis.h"
+#define ANALYSIS_INTERNAL
+#include "analysis/analysis_int.h"
 
 /* ===== JSON ============================================================= */
 
 /* RFC 8259 string: quotes and backslashes escaped, every control character
  * as \u00XX; other bytes (UTF-8 included) pass through. */
-static void json_string(FILE *f, const char *s)
+void an__json_string(FILE *f, const char *s)
 {
     fputc('"', f);
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
@@ -33,7 +35,7 @@ static void json_string(FILE *f, const char *s)
 }
 
 /* %.17g round-trips a double; JSON has no NaN or infinity. */
-static void json_number(FILE *f, double v)
+void an__json_number(FILE *f, double v)
 {
     if (isfinite(v))
         fprintf(f, "%.17g", v);
@@ -44,26 +46,26 @@ static void json_number(FILE *f, double v)
 static void json_row(FILE *f, const struct an_row *row)
 {
     fputs("{\"scope\":", f);
-    json_string(f, an_scope_name(row->scope));
+    an__json_string(f, an_scope_name(row->scope));
     fputs(",\"entity\":", f);
-    json_string(f, row->entity);
+    an__json_string(f, row->entity);
     fputs(",\"name\":", f);
-    json_string(f, row->name);
+    an__json_string(f, row->name);
     fputs(",\"value\":", f);
-    json_number(f, row->value);
+    an__json_number(f, row->value);
     fputc('}', f);
 }
 
 int an_write_json(FILE *f, const struct an_result *r, bool stable)
 {
     fputs("{\"scenario\":", f);
-    json_string(f, r->scenario);
+    an__json_string(f, r->scenario);
     fprintf(f, ",\"seed\":%" PRIu64 ",\"sim_time_ns\":%" PRId64 ",\"events\":%" PRIu64
                ",\"wall_seconds\":",
             r->seed, (int64_t)r->sim_time, r->events);
-    json_number(f, stable ? 0.0 : r->wall_seconds);
+    an__json_number(f, stable ? 0.0 : r->wall_seconds);
     fputs(",\"status\":", f);
-    json_string(f, r->status);
+    an__json_string(f, r->status);
     fputs(",\"metrics\":[", f);
     for (size_t i = 0; i < r->n; i++) {
         if (i)

@@ -60,6 +60,7 @@ const struct an_row *an_result_find(const struct an_result *r, enum an_scope sco
 
 void an_result_free(struct an_result *r)
 {
+    free(r->message);
     for (size_t i = 0; i < r->n; i++)
         free(r->rows[i].entity);
     free(r->rows);

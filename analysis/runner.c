@@ -52,6 +52,8 @@ static int fill_result(struct an_result *out, const struct scn_scenario *s, uint
     out->status = status_name(st);
     if (!out->scenario)
         return -1;
+    if (ke_machine_error(m) && !(out->message = strdup(ke_machine_error(m))))
+        return -1;
     return an_result_add(out, AN_SCOPE_RUN, "", "events", (double)out->events);
 }
 

@@ -19,7 +19,7 @@
  *   priority when it was switched in.
  * Utilisation over time
  *   Per processor, the busy time (the sum of its slices) in AN_SERIES_BINS
- *   bins of equal width from 0.  The width starts at 1 us and doubles
+ *   bins of equal width from 0.  The width starts at 1024 ns and doubles
  *   (adjacent bins merged) whenever the run outgrows the bins, so a run uses
  *   between half of them and all of them whatever its length.  A curve per
  *   processor ("cpu", "N", "utilization") and one for the machine ("run",
@@ -55,7 +55,7 @@
 #define ANALYSIS_INTERNAL
 #include "analysis/analysis_int.h"
 
-#define FIRST_WIDTH SIM_US
+#define FIRST_SHIFT 10 /* bins are 2^shift ns wide: a bin index is a shift, not a division */
 
 static const char *const SUBSYSTEM[PS_SUBSYSTEM_COUNT] = {"win32", "wsl"};
 static const char *const CLASS[PS_CLASS_COUNT] = {"idle", "below_normal", "normal",
@@ -97,9 +97,11 @@ struct an_series {
     struct proc *pr;
     size_t npr, prcap;
     struct cpu cpu[KE_MAX_CPUS];
-    sim_time_t width;                              /* of a utilisation bin */
+    int shift;                                     /* a utilisation bin is 2^shift ns */
     sim_time_t busy[KE_MAX_CPUS][AN_SERIES_BINS];
-    struct an_hist lat_ss[PS_SUBSYSTEM_COUNT], lat_class[PS_CLASS_COUNT];
+    /* one histogram per (subsystem, class): one add per sample, merged by
+     * subsystem and by class at the end */
+    struct an_hist lat[PS_SUBSYSTEM_COUNT][PS_CLASS_COUNT];
     int wanting;          /* processes with a runnable thread */
     double clock;         /* integral of 1 / wanting while wanting > 0, ns */
     sim_time_t clock_at;
@@ -150,25 +152,23 @@ static struct thr *thr_of(struct an_series *s, const struct ke_thread *t)
 /* Double the bin width, merging adjacent bins, until `t` is covered. */
 static void cover(struct an_series *s, sim_time_t t)
 {
-    while (t > AN_SERIES_BINS * s->width) {
+    while (t > ((sim_time_t)AN_SERIES_BINS << s->shift)) {
         for (int c = 0; c < KE_MAX_CPUS; c++) {
             sim_time_t *b = s->busy[c];
             for (int i = 0; i < AN_SERIES_BINS / 2; i++)
                 b[i] = b[2 * i] + b[2 * i + 1];
             memset(b + AN_SERIES_BINS / 2, 0, (AN_SERIES_BINS / 2) * sizeof *b);
         }
-        s->width *= 2;
+        s->shift++;
     }
 }
 
 static void add_busy(struct an_series *s, int cpu, sim_time_t from, sim_time_t to)
 {
     cover(s, to);
-    sim_time_t w = s->width;
-    for (sim_time_t i = from / w; i * w < to; i++) {
-        sim_time_t lo = from > i * w ? from : i * w;
-        sim_time_t hi = to < (i + 1) * w ? to : (i + 1) * w;
-        s->busy[cpu][i] += hi - lo;
+    for (sim_time_t i = from >> s->shift; (i << s->shift) < to; i++) {
+        sim_time_t lo = i << s->shift, hi = (i + 1) << s->shift;
+        s->busy[cpu][i] += (to < hi ? to : hi) - (from > lo ? from : lo);
     }
 }
 
@@ -247,8 +247,7 @@ static void on_switch(void *ctx, sim_time_t now, const struct ke_cpu *c,
     if (th->lat_pending) {
         const struct ps_process *p = next->process;
         th->lat_pending = false;
-        if (an_hist_add(&s->lat_ss[p->subsystem], now - th->lat_since) ||
-            an_hist_add(&s->lat_class[p->priority_class], now - th->lat_since))
+        if (an_hist_add(&s->lat[p->subsystem][p->priority_class], now - th->lat_since))
             s->oom = true;
     }
 }
@@ -344,7 +343,8 @@ static int emit_slices(struct an_series *s, struct an_result *out, sim_time_t en
     const char **names = calloc(2 * s->nth + 1, sizeof *names);
     int rc = names ? 0 : -1;
     out->series.gantt_window = s->window < end ? s->window : end;
-    qsort(s->raw, s->nraw, sizeof *s->raw, by_cpu_then_start);
+    if (s->nraw) /* raw is NULL when nothing ran: qsort must not see it */
+        qsort(s->raw, s->nraw, sizeof *s->raw, by_cpu_then_start);
     for (size_t i = 0; rc == 0 && i < s->nraw; i++) {
         const struct raw_slice *r = &s->raw[i];
         const char **n = &names[2 * (size_t)r->t->index];
@@ -392,12 +392,12 @@ static int bin_curve(struct an_series *s, struct an_result *out, const char *sco
     struct an_curve *cv = an__curve_add(out, scope, entity, "utilization");
     if (!cv)
         return -1;
-    sim_time_t w = s->width;
+    sim_time_t w = (sim_time_t)1 << s->shift;
     for (sim_time_t from = 0; from < end; from += w) {
         sim_time_t to = from + w < end ? from + w : end;
         double busy = 0;
         for (int c = first; c < first + n; c++)
-            busy += (double)s->busy[c][from / w];
+            busy += (double)s->busy[c][from >> s->shift];
         if (an__curve_point(cv, sim_time_to_seconds(from), ratio(busy, (double)(to - from) * n)))
             return -1;
     }
@@ -417,15 +417,31 @@ static int emit_utilization(struct an_series *s, struct an_result *out, int ncpu
     return bin_curve(s, out, "run", "", 0, ncpus, end);
 }
 
+/* The latency histogram of a subsystem (cls < 0) or of a class (ss < 0),
+ * kept in `out` when not empty. */
+static int emit_merged(struct an_series *s, struct an_result *out, int ss, int cls)
+{
+    struct an_hist h;
+    int rc = 0;
+    an_hist_init(&h);
+    for (int i = 0; i < PS_SUBSYSTEM_COUNT; i++)
+        for (int k = 0; k < PS_CLASS_COUNT; k++)
+            if ((i == ss || ss < 0) && (k == cls || cls < 0) && an_hist_merge(&h, &s->lat[i][k]))
+                rc = -1;
+    if (rc == 0 && h.count)
+        rc = an__histo_from(out, ss >= 0 ? "subsystem" : "priority_class",
+                            ss >= 0 ? SUBSYSTEM[ss] : CLASS[cls], "latency", &h);
+    an_hist_free(&h);
+    return rc;
+}
+
 static int emit_latency(struct an_series *s, struct an_result *out)
 {
     for (int i = 0; i < PS_SUBSYSTEM_COUNT; i++)
-        if (s->lat_ss[i].count &&
-            an__histo_from(out, "subsystem", SUBSYSTEM[i], "latency", &s->lat_ss[i]))
+        if (emit_merged(s, out, i, -1))
             return -1;
-    for (int i = 0; i < PS_CLASS_COUNT; i++)
-        if (s->lat_class[i].count &&
-            an__histo_from(out, "priority_class", CLASS[i], "latency", &s->lat_class[i]))
+    for (int k = 0; k < PS_CLASS_COUNT; k++)
+        if (emit_merged(s, out, -1, k))
             return -1;
     return 0;
 }
@@ -451,7 +467,7 @@ struct an_series *an_series_new(sim_time_t window)
     if (!s)
         return NULL;
     s->window = window > 0 ? window : AN_SERIES_WINDOW;
-    s->width = FIRST_WIDTH;
+    s->shift = FIRST_SHIFT;
     s->probe = (struct ke_probe){
         .ctx = s,
         .process_create = on_process_create,
@@ -469,9 +485,8 @@ void an_series_free(struct an_series *s)
     if (!s)
         return;
     for (int i = 0; i < PS_SUBSYSTEM_COUNT; i++)
-        an_hist_free(&s->lat_ss[i]);
-    for (int i = 0; i < PS_CLASS_COUNT; i++)
-        an_hist_free(&s->lat_class[i]);
+        for (int k = 0; k < PS_CLASS_COUNT; k++)
+            an_hist_free(&s->lat[i][k]);
     free(s->raw);
     free(s->th);
     free(s->pr);

@@ -79,8 +79,8 @@ static const char *const MIGRATIONS[] = {
     " run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
     " cpu INTEGER NOT NULL, start_ns INTEGER NOT NULL, end_ns INTEGER NOT NULL,"
     " pid INTEGER NOT NULL, tid INTEGER NOT NULL, process TEXT NOT NULL, thread TEXT NOT NULL,"
-    " priority INTEGER NOT NULL, subsystem TEXT NOT NULL);"
-    "CREATE INDEX slices_run ON slices (run_id, cpu, start_ns);"
+    " priority INTEGER NOT NULL, subsystem TEXT NOT NULL,"
+    " PRIMARY KEY (run_id, cpu, start_ns)) WITHOUT ROWID;"
     "CREATE TABLE series ("
     " run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
     " scope TEXT NOT NULL, entity TEXT NOT NULL, name TEXT NOT NULL,"
@@ -91,6 +91,10 @@ static const char *const MIGRATIONS[] = {
     " scope TEXT NOT NULL, entity TEXT NOT NULL, name TEXT NOT NULL,"
     " upper_ns INTEGER NOT NULL, count INTEGER NOT NULL,"
     " PRIMARY KEY (run_id, scope, entity, name, upper_ns));",
+    /* 1 -> 2: a batch run's sweep point, which with the experiment and the
+     * replication identifies it (NULLs never collide: plain runs are free) */
+    "ALTER TABLE runs ADD COLUMN point INTEGER;"
+    "CREATE UNIQUE INDEX runs_identity ON runs (experiment_id, point, replication);",
 };
 #define NMIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))
 _Static_assert(NMIGRATIONS == AN_STORE_SCHEMA_VERSION, "one migration step per version");
@@ -313,8 +317,8 @@ static int put_run(sqlite3 *db, const struct an_run_meta *m, const struct an_res
     ins_open(db, &in,
              "INSERT INTO runs (experiment_id, scenario, scenario_path, scenario_hash, params,"
              " seed, replication, status, message, sim_time_ns, events, wall_seconds, cpus,"
-             " gantt_window_ns, pssim_version) VALUES"
-             " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+             " gantt_window_ns, pssim_version, point) VALUES"
+             " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
              m->experiment_id);
     if (!in.ok)
         return -1;
@@ -327,13 +331,15 @@ static int put_run(sqlite3 *db, const struct an_run_meta *m, const struct an_res
     sqlite3_bind_int64(in.s, 6, (int64_t)r->seed); /* above 2^63 - 1: negative, see README */
     sqlite3_bind_int(in.s, 7, m->replication);
     bind_text(in.s, 8, r->status ? r->status : "error");
-    bind_text(in.s, 9, m->message);
+    bind_text(in.s, 9, m->message ? m->message : r->message);
     sqlite3_bind_int64(in.s, 10, r->sim_time);
     sqlite3_bind_int64(in.s, 11, (int64_t)r->events);
     sqlite3_bind_double(in.s, 12, r->wall_seconds);
     sqlite3_bind_int(in.s, 13, r->ncpus);
     sqlite3_bind_int64(in.s, 14, r->series.gantt_window);
     bind_text(in.s, 15, PACKAGE_VERSION);
+    if (m->experiment_id != 0)
+        sqlite3_bind_int64(in.s, 16, m->point);
     ins_row(&in);
     *run_id = sqlite3_last_insert_rowid(db);
     return ins_close(&in);
@@ -567,7 +573,7 @@ static int get_slices(sqlite3 *db, int64_t id, struct an_result *r)
 {
     struct rd q;
     rd_open(db, &q, "SELECT cpu, start_ns, end_ns, pid, tid, process, thread, priority,"
-                    " subsystem FROM slices WHERE run_id = ?1 ORDER BY rowid", id);
+                    " subsystem FROM slices WHERE run_id = ?1 ORDER BY cpu, start_ns", id);
     while (rd_next(&q)) {
         struct an_slice sl = {
             sqlite3_column_int64(q.s, 1), sqlite3_column_int64(q.s, 2),
@@ -651,4 +657,13 @@ int an_store_latest(struct an_store *st, int64_t *run_id, FILE *errfp)
     if (query_int(st->db, "SELECT max(id) FROM runs", NULL, run_id) != SQLITE_OK)
         return report(st, errfp, "cannot read the runs");
     return 0;
+}
+
+/* ===== for the other readers of analysis/ ================================ */
+
+struct sqlite3 *an__store_db(struct an_store *st) { return st->db; }
+
+int an__store_error(struct an_store *st, FILE *errfp, const char *what)
+{
+    return report(st, errfp, what);
 }

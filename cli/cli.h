@@ -17,6 +17,19 @@
 int cli_run(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_plot(int argc, char **argv);
+int cli_compare(int argc, char **argv);
+int cli_batch(int argc, char **argv);
+int cli_merge(int argc, char **argv);
+
+/* ---- plots (cli/cmd_plot.c, cli/cmd_plot_sweep.c) ---- */
+
+#define CLI_PLOT_TIMEOUT_S 120 /* per gnuplot run */
+/* The gnuplot to run: $PSSIM_GNUPLOT, else the one configure found. */
+const char *cli_gnuplot_program(void);
+/* Whether a `pssim plot` command line asks for sweep plots (--experiment,
+ * --x, --y, --series, --scenario), which cli_plot_sweep draws. */
+int cli_plot_is_sweep(int argc, char **argv);
+int cli_plot_sweep(int argc, char **argv);
 
 /* ---- what `pssim run` does with its result (cli/cmd_plot.c) ---- */
 

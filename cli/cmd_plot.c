@@ -18,10 +18,10 @@
 #include "cli/cli.h"
 #include "config.h"
 
-#define PLOT_TIMEOUT_S 120
-
 static const char help[] =
     "usage: pssim plot [--db FILE] [--run ID] [--out DIR] [--format png|svg|pdf]\n"
+    "       pssim plot --experiment NAME | --x KEY --y METRIC ...  (sweep plots: see\n"
+    "                  pssim plot --experiment NAME --help)\n"
     "\n"
     "Draw the plots of a stored run with gnuplot: for each, a script NAME.gp and\n"
     "its data NAME.dat beside the image, so that a figure can be restyled and\n"
@@ -43,7 +43,7 @@ static const char help[] =
 
 /* ===== drawing a stored run ============================================= */
 
-static const char *gnuplot_program(void)
+const char *cli_gnuplot_program(void)
 {
     const char *env = getenv("PSSIM_GNUPLOT");
     return env && *env ? env : PSSIM_GNUPLOT;
@@ -67,7 +67,7 @@ static int draw(struct an_store *st, int64_t id, int64_t shown, const char *out,
         snprintf(dir, sizeof dir, "pssim-plots/run-%lld", (long long)shown);
     else
         snprintf(dir, sizeof dir, "pssim-plots/not-stored");
-    struct an_plot_options po = {dir, format, gnuplot_program(), PLOT_TIMEOUT_S, shown};
+    struct an_plot_options po = {dir, format, cli_gnuplot_program(), CLI_PLOT_TIMEOUT_S, shown};
     int rc = an_plot_write(&r, &po, stderr);
     an_result_free(&r);
     if (rc < 0)
@@ -121,6 +121,8 @@ static int parse_plot_args(int argc, char **argv, struct plot_args *a)
 int cli_plot(int argc, char **argv)
 {
     struct plot_args a = {AN_STORE_DEFAULT_PATH, NULL, 0, AN_PLOT_PNG};
+    if (cli_plot_is_sweep(argc, argv))
+        return cli_plot_sweep(argc, argv);
     int rc = parse_plot_args(argc, argv, &a);
     if (rc)
         return rc < 0 ? CLI_EXIT_OK : rc;
@@ -187,7 +189,7 @@ int cli_results_save(struct cli_results *res, const struct scn_scenario *s,
     struct an_store *st;
     if (an_store_open(&st, db, stderr) != 0)
         return CLI_EXIT_FAILURE;
-    struct an_run_meta meta = {s->path, s->hash, s->params_json, 0, 0, NULL};
+    struct an_run_meta meta = {s->path, s->hash, s->params_json, 0, 0, NULL, 0};
     int64_t id;
     int rc = an_store_put(st, &meta, r, &id, stderr) ? CLI_EXIT_FAILURE : CLI_EXIT_OK;
     if (rc == CLI_EXIT_OK && !res->no_db && notes)

@@ -1,7 +1,8 @@
 /* cli/cmd_run.c - `pssim run SCENARIO` (layer: cli).
  *
  * Parses the options, loads the scenario (with --set overrides), hands it to
- * the runner and prints the summary table or the --json object.  Ctrl-C
+ * the runner and prints the summary table or the --json object, then stores
+ * the run and draws its plots as asked (cli/cmd_plot.c).  Ctrl-C
  * stops the simulation at the next event slice and still prints what was
  * measured, marked "interrupted".
  *

@@ -23,13 +23,16 @@ static const char usage[] =
     "commands:\n"
     "  run SCENARIO     simulate a scenario; print a summary or --json metrics\n"
     "  check SCENARIO.. parse and validate scenario files only (exit 0 or 2)\n"
-    "  plot             draw a stored run's plots with gnuplot\n"
+    "  plot             draw a stored run's plots, or an experiment's sweep plots\n"
+    "  batch EXPERIMENT run an experiment's runs on N workers, resumable\n"
+    "  merge OUT IN...  combine results databases (the shards of a batch)\n"
+    "  compare A B      check results database B against baseline A (exit 1: regressed)\n"
     "\n"
     "  pssim COMMAND --help   options of one command\n"
     "  pssim --version        the version\n"
     "\n"
-    "exit status: 0 success, 2 bad input or usage (messages name file:line:col),\n"
-    "3 internal or I/O failure, 130 interrupted.\n";
+    "exit status: 0 success, 1 a regression found by compare, 2 bad input or usage\n"
+    "(messages name file:line:col), 3 internal or I/O failure, 130 interrupted.\n";
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
@@ -73,6 +76,12 @@ int main(int argc, char **argv)
         return cli_check(argc - 1, argv + 1);
     if (!strcmp(cmd, "plot"))
         return cli_plot(argc - 1, argv + 1);
+    if (!strcmp(cmd, "compare"))
+        return cli_compare(argc - 1, argv + 1);
+    if (!strcmp(cmd, "batch"))
+        return cli_batch(argc - 1, argv + 1);
+    if (!strcmp(cmd, "merge"))
+        return cli_merge(argc - 1, argv + 1);
     fprintf(stderr, "pssim: error: unknown command '%s'\n\n%s", cmd, usage);
     return CLI_EXIT_USAGE;
 }

@@ -64,8 +64,8 @@ void scn__check_counts(struct scn__ctx *c, const struct ps_workload *wl)
         if (p->is_template || p->has_arrivals || !p->name)
             continue;
         uint64_t per_instance = 0; /* < 2^31 threads each: no overflow */
-        for (int j = 0; j < p->nthreads; j++)
-            per_instance += (uint64_t)p->threads[j].count;
+        for (int j = 0; j < p->nthreads; j++) /* templates start later, one by one */
+            per_instance += p->threads[j].is_template ? 0 : (uint64_t)p->threads[j].count;
         uint64_t n = (uint64_t)p->count;
         if (n > (uint64_t)lim->processes)
             count_error(c, p, (double)n, "processes", lim->processes);

@@ -3,11 +3,14 @@
  * Owns the loader's life cycle (read, hash, parse, apply `--set`, convert,
  * report, free) and the conversion of the top level and of `machine:`.
  * Resources are converted by resources.c, processes and threads by
- * process.c, programs by ops.c and sync.c.
+ * process.c, programs by ops.c, sync.c and ps_ops.c, costs by costs.c,
+ * drivers by drivers.c and system threads by system.c.
  *
  * The machine and the resources are converted before the processes whatever
  * the order of the keys in the file, because affinities are checked against
- * machine.cpus and programs name resources.
+ * machine.cpus (or its topology) and programs name resources; spawn and
+ * create_thread targets are resolved once every process, System included,
+ * is in place, since a program may name a process listed after it.
  * Every default is the one of ps_workload_init() (models/workload.c) or of
  * scn_scenario (seed 1, duration 10 s): nothing is defaulted twice.
  *
@@ -20,7 +23,10 @@
 
 #include "scenarios/scenarios_int.h"
 
-enum { S_NAME, S_SEED, S_DURATION, S_MACHINE, S_PROCESSES, S_RESOURCES, S_DRIVERS, S_N };
+enum {
+    S_NAME, S_SEED, S_DURATION, S_MACHINE, S_PROCESSES, S_RESOURCES, S_DRIVERS, S_SYSTEM_THREADS,
+    S_N
+};
 static const struct scn__key top_keys[S_N] = {
     [S_NAME] = {"name", 0},
     [S_SEED] = {"seed", 0},
@@ -28,13 +34,14 @@ static const struct scn__key top_keys[S_N] = {
     [S_MACHINE] = {"machine", 0},
     [S_PROCESSES] = {"processes", SCN__REQUIRED},
     [S_RESOURCES] = {"resources", 0},
-    [S_DRIVERS] = {"drivers", SCN__RESERVED},
+    [S_DRIVERS] = {"drivers", 0},
+    [S_SYSTEM_THREADS] = {"system_threads", 0},
 };
 static const struct scn__section top_section = SCN__SECTION("scenario", top_keys);
 
 enum {
     M_CPUS, M_POLICY, M_CLOCK_TICK, M_QUANTUM, M_SEPARATION, M_SLICE, M_COSTS, M_LIMITS,
-    M_TOPOLOGY, M_N
+    M_TOPOLOGY, M_AUTOBOOST, M_QUANTUM_MODE, M_STARVATION, M_RESOURCE_BOOST, M_N
 };
 static const struct scn__key machine_keys[M_N] = {
     [M_CPUS] = {"cpus", 0},
@@ -45,18 +52,21 @@ static const struct scn__key machine_keys[M_N] = {
     [M_SLICE] = {"slice", 0},
     [M_COSTS] = {"costs", 0},
     [M_LIMITS] = {"limits", 0},
-    [M_TOPOLOGY] = {"topology", SCN__RESERVED},
+    [M_TOPOLOGY] = {"topology", 0},
+    [M_AUTOBOOST] = {"autoboost", 0},
+    [M_QUANTUM_MODE] = {"quantum_mode", 0},
+    [M_STARVATION] = {"starvation_ticks", 0},
+    [M_RESOURCE_BOOST] = {"resource_boost", 0},
 };
 static const struct scn__section machine_section = SCN__SECTION("machine", machine_keys);
 
-enum { C_CONTEXT_SWITCH, C_PROCESS_CREATE, C_THREAD_CREATE, C_SYSCALL, C_N };
-static const struct scn__key cost_keys[C_N] = {
-    [C_CONTEXT_SWITCH] = {"context_switch", 0},
-    [C_PROCESS_CREATE] = {"process_create", SCN__RESERVED},
-    [C_THREAD_CREATE] = {"thread_create", SCN__RESERVED},
-    [C_SYSCALL] = {"syscall", SCN__RESERVED},
+enum { TP_GROUPS, TP_CORES, TP_SMT, TP_N };
+static const struct scn__key topology_keys[TP_N] = {
+    [TP_GROUPS] = {"groups", 0},
+    [TP_CORES] = {"cores", SCN__REQUIRED},
+    [TP_SMT] = {"smt", 0},
 };
-static const struct scn__section cost_section = SCN__SECTION("machine.costs", cost_keys);
+static const struct scn__section topology_section = SCN__SECTION("topology", topology_keys);
 
 enum { Q_UNITS, Q_N };
 static const struct scn__key quantum_keys[Q_N] = {[Q_UNITS] = {"units", SCN__REQUIRED}};
@@ -92,11 +102,58 @@ static void quantum(struct scn__ctx *c, const struct scn__field *f, struct ke_ma
     }
 }
 
-static void costs(struct scn__ctx *c, const struct scn__field *f, struct ke_machine_config *m)
+/* {cores: C, smt: S} (groups: 1, the only processor group, R4.9): C x S
+ * processors, hardware threads of a core numbered together, as
+ * models/policy_nt.c assumes.  `cpus` may be given too if it agrees. */
+static void topology(struct scn__ctx *c, const struct scn__field *f, const struct scn__field *cpus,
+                     struct ke_machine_config *m)
 {
-    struct scn__field k[C_N];
-    if (f->val && scn__fields(c, f->val, f->name, &cost_section, k) == 0)
-        scn__duration(c, &k[C_CONTEXT_SWITCH], false, &m->context_switch);
+    struct scn__field k[TP_N];
+    int groups = 1, cores = 0, smt = 1;
+    if (!f->val || scn__fields(c, f->val, f->name, &topology_section, k) < 0 || !k[TP_CORES].val)
+        return;
+    if (scn__int(c, &k[TP_GROUPS], 1, INT32_MAX, &groups) < 0 ||
+        scn__int(c, &k[TP_CORES], 1, KE_MAX_CPUS, &cores) < 0 ||
+        scn__int(c, &k[TP_SMT], 1, KE_MAX_CPUS, &smt) < 0)
+        return;
+    if (groups != 1) {
+        scn__error(c, k[TP_GROUPS].val, -1, "'groups' must be 1: pssim models one processor "
+                   "group of at most %d CPUs (NT-SCHEDULER-SPEC R4.9)", KE_MAX_CPUS);
+        return;
+    }
+    if (cores * smt > KE_MAX_CPUS) {
+        scn__error(c, f->val, -1, "topology gives %d x %d = %d CPUs, more than the %d of one "
+                   "processor group (NT-SCHEDULER-SPEC R4.9)", cores, smt, cores * smt,
+                   KE_MAX_CPUS);
+    } else if (cpus->val && m->cpus != cores * smt) {
+        if (c->cpus > 0) /* else cpus itself is in error */
+            scn__error(c, f->val, -1, "topology gives %d x %d = %d CPUs, but 'cpus' is %d "
+                       "(give one of them, or both in agreement)", cores, smt, cores * smt,
+                       m->cpus);
+    } else {
+        m->cpus = c->cpus = cores * smt;
+        m->smt = smt;
+    }
+}
+
+/* The options where NT-SCHEDULER-SPEC leaves room (README "Options"). */
+static void nt_options(struct scn__ctx *c, const struct scn__field *k, struct ke_machine_config *m)
+{
+    static const char *const modes[] = {"tick", "cpu_time"};
+    int mode = m->quantum_by_cpu_time;
+    scn__bool(c, &k[M_AUTOBOOST], &m->autoboost);
+    if (scn__enum(c, &k[M_QUANTUM_MODE], modes, 2, NULL, &mode) == 0)
+        m->quantum_by_cpu_time = mode == 1;
+    scn__int(c, &k[M_RESOURCE_BOOST], 1, 15, &m->resource_boost);
+    if (scn__int(c, &k[M_STARVATION], 1, INT32_MAX, &m->starvation_ticks) < 0)
+        return;
+    /* the balance-set manager's threshold is ticks x clock_tick (R3.7) */
+    if (m->starvation_ticks > SIM_DURATION_MAX / m->clock_tick) {
+        const struct scn__field *at = k[M_STARVATION].val ? &k[M_STARVATION] : &k[M_CLOCK_TICK];
+        scn__error(c, at->val, -1, "starvation_ticks x clock_tick (%d x %.9g s) is longer than "
+                   "the longest duration, 2^60 ns", m->starvation_ticks,
+                   sim_time_to_seconds(m->clock_tick));
+    }
 }
 
 static void machine(struct scn__ctx *c, const struct scn__field *f, struct ke_machine_config *m)
@@ -108,14 +165,16 @@ static void machine(struct scn__ctx *c, const struct scn__field *f, struct ke_ma
     if (scn__fields(c, f->val, f->name, &machine_section, k) < 0)
         return;
     if (scn__int(c, &k[M_CPUS], 1, KE_MAX_CPUS, &m->cpus) == 0)
-        c->cpus = m->cpus;
+        c->cpus = k[M_CPUS].val || !k[M_TOPOLOGY].val ? m->cpus : 0;
+    topology(c, &k[M_TOPOLOGY], &k[M_CPUS], m);
     policy(c, &k[M_POLICY], m);
     scn__duration(c, &k[M_CLOCK_TICK], true, &m->clock_tick);
     quantum(c, &k[M_QUANTUM], m);
     scn__int(c, &k[M_SEPARATION], 0, 2, &m->priority_separation);
     scn__duration(c, &k[M_SLICE], true, &m->slice);
-    costs(c, &k[M_COSTS], m);
+    scn__costs(c, &k[M_COSTS], m);
     scn__limits(c, &k[M_LIMITS], &m->limits);
+    nt_options(c, k, m);
 }
 
 /* ===== top level ======================================================== */
@@ -135,6 +194,10 @@ static void convert(struct scn__ctx *c, struct scn_scenario *out)
     machine(c, &f[S_MACHINE], &out->wl.machine);
     scn__resources(c, &f[S_RESOURCES], &out->wl);
     scn__processes(c, &f[S_PROCESSES], &out->wl);
+    scn__system_threads(c, &f[S_SYSTEM_THREADS], &out->wl);
+    scn__drivers(c, &f[S_DRIVERS], &out->wl);
+    scn__resolve_targets(c, &out->wl);
+    scn__pico_lock(c, &out->wl);
     scn__check_counts(c, &out->wl);
 }
 
@@ -155,6 +218,44 @@ static void hash(const struct scn__ctx *c, struct scn_scenario *out)
     snprintf(out->hash, sizeof out->hash, "%016" PRIx64, h);
 }
 
+/* Length of the valid UTF-8 character at s (not U+0000, no overlong form,
+ * no surrogate), or 0. */
+static size_t utf8_char(const unsigned char *s)
+{
+    static const struct { unsigned char lo, hi, lo2, hi2, n; } lead[] = {
+        {0xC2, 0xDF, 0x80, 0xBF, 2}, {0xE0, 0xE0, 0xA0, 0xBF, 3}, {0xE1, 0xEC, 0x80, 0xBF, 3},
+        {0xED, 0xED, 0x80, 0x9F, 3}, {0xEE, 0xEF, 0x80, 0xBF, 3}, {0xF0, 0xF0, 0x90, 0xBF, 4},
+        {0xF1, 0xF3, 0x80, 0xBF, 4}, {0xF4, 0xF4, 0x80, 0x8F, 4},
+    };
+    if (s[0] >= 0x20 && s[0] < 0x7F)
+        return 1;
+    for (size_t i = 0; i < sizeof lead / sizeof lead[0]; i++) {
+        if (s[0] < lead[i].lo || s[0] > lead[i].hi)
+            continue;
+        if (s[1] < lead[i].lo2 || s[1] > lead[i].hi2)
+            return 0;
+        for (unsigned k = 2; k < lead[i].n; k++)
+            if ((s[k] & 0xC0) != 0x80)
+                return 0;
+        return lead[i].n;
+    }
+    return 0;
+}
+
+/* A name taken from a file name may hold any byte; every output (JSON, the
+ * database, plots, traces, the terminal) expects one line of UTF-8, as a
+ * `name:` in the file is: other bytes become '_'. */
+static void clean_name(char *name)
+{
+    unsigned char *s = (unsigned char *)name;
+    while (*s) {
+        size_t n = utf8_char(s);
+        if (n == 0)
+            *s++ = '_';
+        s += n;
+    }
+}
+
 /* Path, base directory (for empirical(file.csv)) and the default name: the
  * file name without its extension. */
 static int setup(struct scn__ctx *c, struct scn_scenario *out, const char *path)
@@ -169,6 +270,7 @@ static int setup(struct scn__ctx *c, struct scn_scenario *out, const char *path)
         scn__oom(c);
         return -1;
     }
+    clean_name(out->name);
     c->path = out->path; /* ke_src.file of every spec points into the scenario */
     return 0;
 }
@@ -201,6 +303,8 @@ static int load(const char *path, const void *text, size_t len, const struct scn
     }
     size_t errors = scn__flush(&c);
     scn__resources_done(&c);
+    scn__names_clear(&c.process_names);
+    scn__names_clear(&c.thread_names);
     if (c.have_doc)
         yaml_document_delete(&c.doc);
     free(c.text);

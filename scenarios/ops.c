@@ -4,9 +4,11 @@
  * flattened `struct ke_program` of models/ (an opener, its body, an END).
  * The operations on resources are converted by sync.c; what tells them apart
  * (the object types they take, their option) is data in this table.
- * Operations that DESIGN plans but this version does not run (syscall,
- * spawn, ...) are in the same table, so that using one is reported as "not
- * supported yet" rather than as a misspelling.
+ * The Ps operations (spawn, create_thread, syscall) and set_priority are
+ * converted by ps_ops.c.
+ * An operation planned for a later version can be listed as ARG_PLANNED, so
+ * that using one is reported as "not supported yet" rather than as a
+ * misspelling.
  *
  * Programs are the only recursive part of the format: nesting is bounded by
  * KE_MAX_NESTING, and the number of operations by SCN__MAX_OPS, because YAML
@@ -29,6 +31,10 @@ enum op_arg {
     ARG_OBJECT,   /* NAME or {object: NAME, OPTION: V}: scn__object_op */
     ARG_WAIT,     /* scn__wait_op */
     ARG_IO,       /* scn__io_op */
+    ARG_SPAWN,    /* scn__spawn_op, and the next three: ps_ops.c */
+    ARG_CREATE_THREAD,
+    ARG_SYSCALL,
+    ARG_SET_PRIORITY,
     ARG_PLANNED,  /* a later version's operation */
 };
 
@@ -68,10 +74,10 @@ static const struct op_def op_defs[] = {
     {"wake", ARG_OBJECT, KE_OP_WAKE, "wake: cv", PLAIN(T(CONDITION), 0)},
     {"wake_all", ARG_OBJECT, KE_OP_WAKE, "wake_all: cv", PLAIN(T(CONDITION), 1)},
     {"barrier", ARG_OBJECT, KE_OP_BARRIER, "barrier: phase", PLAIN(T(BARRIER), 0)},
-    {"syscall", ARG_PLANNED, KE_OP_END, NULL, {0}},
-    {"spawn", ARG_PLANNED, KE_OP_END, NULL, {0}},
-    {"create_thread", ARG_PLANNED, KE_OP_END, NULL, {0}},
-    {"set_priority", ARG_PLANNED, KE_OP_END, NULL, {0}},
+    {"syscall", ARG_SYSCALL, KE_OP_SYSCALL, "syscall: {count: 100, cost: 5us}", {0}},
+    {"spawn", ARG_SPAWN, KE_OP_SPAWN, "spawn: gcc", {0}},
+    {"create_thread", ARG_CREATE_THREAD, KE_OP_CREATE_THREAD, "create_thread: worker", {0}},
+    {"set_priority", ARG_SET_PRIORITY, KE_OP_SET_PRIORITY, "set_priority: highest", {0}},
 };
 #define NOPS ((int)(sizeof op_defs / sizeof op_defs[0]))
 
@@ -139,7 +145,7 @@ static int op_shape(struct scn__ctx *c, const yaml_node_t *item, struct scn__op_
 
 static const struct op_def *find_op(struct scn__ctx *c, const struct scn__op_ref *r)
 {
-    char list[200] = "", name[72];
+    char list[320] = "", name[72];
     size_t o = 0;
     for (int i = 0; i < NOPS; i++) {
         if (!strcmp(op_defs[i].name, r->name))
@@ -225,6 +231,14 @@ static int convert_value(struct scn__ctx *c, const struct op_def *d, const struc
         return scn__wait_op(c, r, op);
     case ARG_IO:
         return scn__io_op(c, r, op);
+    case ARG_SPAWN:
+        return scn__spawn_op(c, r, op);
+    case ARG_CREATE_THREAD:
+        return scn__create_thread_op(c, r, op);
+    case ARG_SYSCALL:
+        return scn__syscall_op(c, r, op);
+    case ARG_SET_PRIORITY:
+        return scn__set_priority_op(c, r, op);
     default:
         return no_value(c, d, r);
     }

@@ -256,13 +256,6 @@ static void convert_resource(struct scn__ctx *c, const yaml_node_t *node, const 
 
 /* ===== the index by name ================================================ */
 
-static int named_cmp(const void *a, const void *b)
-{
-    const struct scn__named *x = a, *y = b;
-    int r = strcmp(x->name, y->name);
-    return r ? r : (x->index > y->index) - (x->index < y->index);
-}
-
 /* Sort the named objects and report duplicate valid names; `name_nodes[i]`
  * is NULL for an object whose name is in error. */
 static void index_names(struct scn__ctx *c, const struct ps_workload *wl,
@@ -276,7 +269,7 @@ static void index_names(struct scn__ctx *c, const struct ps_workload *wl,
     for (int i = 0; i < wl->nobjects; i++)
         if (wl->objects[i].name)
             c->by_name[c->nnamed++] = (struct scn__named){wl->objects[i].name, i};
-    qsort(c->by_name, (size_t)c->nnamed, sizeof *c->by_name, named_cmp);
+    scn__named_sort(c->by_name, c->nnamed);
     for (int k = 1, first = 0; k < c->nnamed; k++) {
         if (strcmp(c->by_name[k].name, c->by_name[first].name)) {
             first = k;
@@ -287,20 +280,6 @@ static void index_names(struct scn__ctx *c, const struct ps_workload *wl,
             scn__error(c, name_nodes[i], -1, "duplicate resource name '%s' (first at line %d)",
                        wl->objects[i].name, wl->objects[c->by_name[first].index].src.line);
     }
-}
-
-/* The first object named `name`, or -1. */
-static int find(const struct scn__ctx *c, const char *name)
-{
-    int lo = 0, hi = c->nnamed;
-    while (lo < hi) {
-        int mid = lo + (hi - lo) / 2;
-        if (strcmp(c->by_name[mid].name, name) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < c->nnamed && !strcmp(c->by_name[lo].name, name) ? c->by_name[lo].index : -1;
 }
 
 /* ===== the section and references ======================================= */
@@ -379,7 +358,7 @@ int scn__resource(struct scn__ctx *c, const struct scn__field *f)
         scn__type_error(c, f, "a resource name");
         return -1;
     }
-    int i = find(c, s);
+    int i = scn__named_find(c->by_name, c->nnamed, s);
     if (i < 0 && !c->resources_broken)
         unknown_resource(c, f->val, s);
     return i >= 0 && c->type_known[i] ? i : -1;

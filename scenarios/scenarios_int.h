@@ -47,16 +47,25 @@
 /* Longest entity name (see scn__name). */
 #define SCN__MAX_NAME 128
 
-/* A declared resource, as programs look it up by name. */
+/* A named spec as programs look it up: a declared resource, a process. */
 struct scn__named {
-    const char *name; /* the object spec's name */
-    int index;        /* in ps_workload.objects */
+    const char *name; /* the spec's name */
+    int index;        /* in ps_workload.objects, .processes */
 };
 
 struct scn__diag {
     int line, col; /* 0 for messages without a file position (they sort first) */
     size_t seq;    /* keeps equal positions in the order they were found */
     char *text;    /* the whole line, without '\n' */
+};
+
+/* A set of names with the line each was first seen at (names.c). */
+struct scn__names {
+    struct scn__name_slot {
+        const char *name; /* not owned: must outlive the set */
+        int line;
+    } *slots;
+    size_t n, cap;
 };
 
 struct scn__ctx {
@@ -82,6 +91,10 @@ struct scn__ctx {
     int nnamed;
     bool *type_known;          /* per object: references can be checked against it */
     bool resources_broken;     /* the section is unusable: references are not checked */
+    struct scn__names process_names, thread_names; /* duplicate checks (process.c) */
+    int proc_class;            /* class of the process whose threads are converted, -1 when
+                                * in error (process.c; set_priority's signed values) */
+    const yaml_node_t *wsl_lock; /* machine.costs.syscall.wsl_lock when true (costs.c) */
 };
 
 /* ---- errors (yaml_tree.c) ---- */
@@ -222,6 +235,10 @@ int scn__processes(struct scn__ctx *c, const struct scn__field *f, struct ps_wor
 int scn__program(struct scn__ctx *c, const struct scn__field *f, struct ke_program *p,
                  int depth);
 void scn__apply_overrides(struct scn__ctx *c);
+/* Add `name` first seen at `line` (> 0): 0 when new, the line of its first
+ * occurrence when already there, -1 when out of memory (names.c). */
+int scn__names_add(struct scn__names *s, const char *name, int line);
+void scn__names_clear(struct scn__names *s);
 /* machine.limits (limits.c), and the process counts that break them. */
 void scn__limits(struct scn__ctx *c, const struct scn__field *f, struct ke_limits *out);
 void scn__check_counts(struct scn__ctx *c, const struct ps_workload *wl);
@@ -253,5 +270,36 @@ int scn__object_op(struct scn__ctx *c, const struct scn__op_ref *r,
                    const struct scn__obj_rule *rule, struct ke_op *op);
 int scn__wait_op(struct scn__ctx *c, const struct scn__op_ref *r, struct ke_op *op);
 int scn__io_op(struct scn__ctx *c, const struct scn__op_ref *r, struct ke_op *op);
+
+/* ---- the Ps layer and the machine's options ----
+ * (costs.c, drivers.c, system.c, ps_ops.c, process.c, names.c) */
+
+/* machine.costs into m->context_switch and m->costs; a `wsl_lock: true` is
+ * remembered in c->wsl_lock for scn__pico_lock. */
+void scn__costs(struct scn__ctx *c, const struct scn__field *f, struct ke_machine_config *m);
+/* After every other section: declare the provider lock `lxcore` if asked. */
+void scn__pico_lock(struct scn__ctx *c, struct ps_workload *wl);
+/* `drivers:` into wl->drivers. */
+void scn__drivers(struct scn__ctx *c, const struct scn__field *f, struct ps_workload *wl);
+/* `system_threads:` as the process System, inserted first in wl->processes. */
+void scn__system_threads(struct scn__ctx *c, const struct scn__field *f, struct ps_workload *wl);
+/* The thread list f->val into p->threads, p's class and affinity being valid. */
+void scn__threads(struct scn__ctx *c, const struct scn__field *f, struct ps_process_spec *p);
+/* A relative thread priority: a name (KE_REL_*, R1.4) or, in a realtime
+ * process, -7..+6 (R1.5); `expected` and `more` complete the messages. */
+int scn__relative_priority(struct scn__ctx *c, const struct scn__field *f, const char *expected,
+                           const char *more, int *out);
+/* The Ps operations.  spawn and create_thread leave in op->target the id of
+ * the YAML node naming their target until scn__resolve_targets replaces it
+ * with a spec index, once every process (and System) is in place. */
+int scn__spawn_op(struct scn__ctx *c, const struct scn__op_ref *r, struct ke_op *op);
+int scn__create_thread_op(struct scn__ctx *c, const struct scn__op_ref *r, struct ke_op *op);
+int scn__syscall_op(struct scn__ctx *c, const struct scn__op_ref *r, struct ke_op *op);
+int scn__set_priority_op(struct scn__ctx *c, const struct scn__op_ref *r, struct ke_op *op);
+void scn__resolve_targets(struct scn__ctx *c, struct ps_workload *wl);
+/* Sort n named entries for scn__named_find (by name, then index). */
+void scn__named_sort(struct scn__named *v, int n);
+/* The `index` of the first entry named `name` in sorted v[0..n), or -1. */
+int scn__named_find(const struct scn__named *v, int n, const char *name);
 
 #endif

@@ -221,11 +221,12 @@ int scn__wait_op(struct scn__ctx *c, const struct scn__op_ref *r, struct ke_op *
 
 /* ===== io =============================================================== */
 
-/* Device increments of R3.3 (IO_CD_ROM_INCREMENT, ...). */
+/* Device increments of R3.3 (IO_CD_ROM_INCREMENT, ...), and `gui`: input to
+ * a window-owning thread, the GUI boost of R3.5. */
 static const char *const device_names[] = {"cd_rom", "disk", "parallel", "video", "mailslot",
                                            "named_pipe", "network", "serial", "keyboard",
-                                           "mouse", "sound"};
-static const int device_increments[] = {1, 1, 1, 1, 2, 2, 2, 2, 6, 6, 8};
+                                           "mouse", "sound", "gui"};
+static const int device_increments[] = {1, 1, 1, 1, 2, 2, 2, 2, 6, 6, 8, 2};
 #define NDEVICES ((int)(sizeof device_names / sizeof device_names[0]))
 #define DEFAULT_DEVICE 1 /* disk */
 

@@ -12,7 +12,8 @@
 #
 # SPDX-License-Identifier: MIT
 set -u
-builddir=$1 srcdir=$2
+builddir=$(cd "$1" && pwd)
+srcdir=$2
 shift 2
 vg="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible"
 failed=0
@@ -36,8 +37,10 @@ run() { # run WANT DESCRIPTION COMMAND...: WANT is the expected exit status
 }
 
 command -v valgrind >/dev/null || { echo "check-valgrind: valgrind is not installed"; exit 1; }
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+work=$(mktemp -d) # pssim run writes its results database there
+log=$work/log
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
 for prog in "$@"; do
     case $prog in tests/check_* | tests/fuzz/replay_*) ;; *) continue ;; esac
     run 0 "$prog" env CK_FORK=no CK_EXCLUDE_TAGS=death $vg --error-exitcode=1 "$builddir/$prog"

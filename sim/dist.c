@@ -12,7 +12,8 @@
  * that strtod's extras (hex, "inf", "nan", leading blanks) are refused.
  * strtod itself honours LC_NUMERIC, which must stay "C" (the default).
  *
- * Sampled values are rounded to the nearest ns and never negative.
+ * Sampled values are rounded to the nearest ns, never negative and at most
+ * SIM_DURATION_MAX.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -167,8 +168,8 @@ static int parse_duration_span(const char *t, struct span s, double *ns,
         return fail(err, n, "unknown unit '%.*s' in '%.*s' (expected " UNITS ")",
                     (int)(s.e - n), t + n, TOK(t, s));
     v *= scale;
-    if (!(v < 0x1p63)) /* the largest double below 2^63 still fits int64 */
-        return fail(err, s.b, "duration '%.*s' is too large (at most about 292 years)", TOK(t, s));
+    if (!(v <= (double)SIM_DURATION_MAX))
+        return fail(err, s.b, "duration '%.*s' is too large (at most about 36 years)", TOK(t, s));
     *ns = v;
     return 0;
 }
@@ -424,8 +425,8 @@ static sim_time_t to_ns(double x)
 {
     if (!(x > 0)) /* also catches NaN */
         return 0;
-    if (!(x < 0x1p63))
-        return SIM_TIME_MAX;
+    if (!(x < (double)SIM_DURATION_MAX)) /* a heavy tail's draw, or inf */
+        return SIM_DURATION_MAX;
     return llround(x);
 }
 

@@ -30,6 +30,10 @@ typedef int64_t sim_time_t; /* nanoseconds of simulated time */
 #define SIM_MS ((sim_time_t)1000000)
 #define SIM_S ((sim_time_t)1000000000)
 #define SIM_TIME_MAX INT64_MAX
+/* The longest duration, parsed or drawn: 2^60 ns, about 36 years.  A run
+ * lasts a duration too, so a time plus a few durations (a sleep drawn from
+ * a heavy tail, a burst and its overheads) can never overflow int64. */
+#define SIM_DURATION_MAX ((sim_time_t)1 << 60)
 
 static inline double sim_time_to_seconds(sim_time_t t) { return (double)t / 1e9; }
 
@@ -107,8 +111,9 @@ struct sim_parse_error {
     char msg[200];
 };
 
-/* "2ms", "1.5us", "10s", "250ns".  A unit is mandatory; negative values are
- * refused.  Returns 0 or -1 with `err` filled. */
+/* "2ms", "1.5us", "10s", "250ns".  A unit is mandatory; negative values and
+ * values above SIM_DURATION_MAX are refused.  Returns 0 or -1 with `err`
+ * filled. */
 int sim_duration_parse(const char *text, sim_time_t *out, struct sim_parse_error *err);
 
 enum sim_dist_kind {
@@ -136,7 +141,8 @@ struct sim_dist {
  * Returns 0 or -1 with `err` filled (its column points into `text`). */
 int sim_dist_parse(const char *text, const char *basedir, struct sim_dist *out,
                    struct sim_parse_error *err);
-/* Draw one value in ns, >= 0.  Never consumes randomness for SIM_DIST_CONST. */
+/* Draw one value in ns, 0..SIM_DURATION_MAX.  Never consumes randomness for
+ * SIM_DIST_CONST. */
 sim_time_t sim_dist_sample(const struct sim_dist *d, gsl_rng *r);
 /* Mean of the distribution in ns (analytic where known, else the sample mean). */
 double sim_dist_mean(const struct sim_dist *d);

@@ -73,6 +73,27 @@ START_TEST(test_hist_merge_equals_adding_all)
 }
 END_TEST
 
+START_TEST(test_hist_buckets_past_int64_saturate)
+{
+    struct an_hist h;
+    an_hist_init(&h);
+    ck_assert_int_eq(an_hist_add(&h, 0), 0);
+    ck_assert_int_eq(an_hist_add(&h, (sim_time_t)44 << 33), 0); /* bucket 1100 */
+    ck_assert_int_eq(an_hist_add(&h, (sim_time_t)46 << 33), 0); /* widens to 2202 buckets */
+    sim_time_t prev = -1, upper;
+    uint64_t count, total = 0;
+    for (uint32_t i = 0; i < h.n; i++) { /* the top buckets lie past 2^63 */
+        an_hist_bucket(&h, i, &upper, &count);
+        ck_assert_int_ge(upper, prev);
+        prev = upper;
+        total += count;
+    }
+    ck_assert_int_eq(prev, SIM_TIME_MAX);
+    ck_assert_uint_eq(total, 3);
+    an_hist_free(&h);
+}
+END_TEST
+
 START_TEST(test_hist_empty_is_zero)
 {
     struct an_hist h;
@@ -90,6 +111,7 @@ Suite *hist_suite(void)
     tcase_add_test(tc, test_hist_quantiles_within_resolution);
     tcase_add_test(tc, test_hist_memory_follows_range_not_count);
     tcase_add_test(tc, test_hist_merge_equals_adding_all);
+    tcase_add_test(tc, test_hist_buckets_past_int64_saturate);
     tcase_add_test(tc, test_hist_empty_is_zero);
     suite_add_tcase(s, tc);
     return s;

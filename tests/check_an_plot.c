@@ -275,6 +275,31 @@ START_TEST(test_plot_hanging_gnuplot_is_stopped)
 }
 END_TEST
 
+/* Lock waits are drawn only when the result has their histograms. */
+START_TEST(test_plot_lock_wait_only_with_lock_histograms)
+{
+    char dir[64], *msg;
+    struct an_result r;
+    tmpdir(dir);
+    result_named(&r, "demo");
+    ck_assert_int_eq(plot(&r, dir, "/nonexistent/gnuplot", 60, &msg), AN_PLOT_NOT_RENDERED);
+    free(msg);
+    ck_assert_int_eq(file_size(dir, "lock_wait", "gp"), -1);
+    struct an_histo *h = an__histo_add(&r, "lock", "db_mutex", "wait");
+    ck_assert_int_eq(an__histo_bucket(h, 4096, 3) | an__histo_bucket(h, 1 << 20, 1), 0);
+    int rc = plot(&r, dir, PSSIM_GNUPLOT, 60, &msg);
+    ck_assert_msg(rc == (have_gnuplot() ? 0 : AN_PLOT_NOT_RENDERED), "%s", msg);
+    char *data = slurp(dir, "lock_wait.dat");
+    ck_assert_ptr_nonnull(strstr(data, "\"db_mutex (4 waits)\"\n4.096e-06 0.75\n0.001048576 0.25\n"));
+    if (have_gnuplot())
+        ck_assert_int_gt(file_size(dir, "lock_wait", "png"), 1024);
+    free(data);
+    free(msg);
+    an_result_free(&r);
+    rmtree(dir);
+}
+END_TEST
+
 /* A run with nothing to draw still gives valid scripts. */
 START_TEST(test_plot_empty_result)
 {
@@ -307,6 +332,7 @@ Suite *plot_suite(void)
     tcase_add_test(tc, test_plot_failing_gnuplot_is_an_error);
     tcase_add_test(tc, test_plot_hanging_gnuplot_is_stopped);
     tcase_add_test(tc, test_plot_empty_result);
+    tcase_add_test(tc, test_plot_lock_wait_only_with_lock_histograms);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;

@@ -121,7 +121,7 @@ static void demo_result(struct an_result *r)
 }
 
 static const struct an_run_meta META = {"scenarios/demo.yaml", "0123456789abcdef",
-                                        "{\"name\":\"demo\"}", 0, 0, NULL};
+                                        "{\"name\":\"demo\"}", 0, 0, NULL, 0};
 
 static int64_t put_ok(struct an_store *st, const struct an_result *r)
 {
@@ -155,7 +155,7 @@ START_TEST(test_store_schema_columns)
         {"experiments", "id\nname\ndefinition_hash\ndefinition\ncreated_at\n"},
         {"runs", "id\nexperiment_id\nscenario\nscenario_path\nscenario_hash\nparams\nseed\n"
                  "replication\nstatus\nmessage\nsim_time_ns\nevents\nwall_seconds\ncpus\n"
-                 "gantt_window_ns\npssim_version\ncreated_at\n"},
+                 "gantt_window_ns\npssim_version\ncreated_at\npoint\n"},
         {"metrics", "run_id\nscope\nentity\nname\nvalue\n"},
         {"processes", "run_id\nentity\nsubsystem\npriority_class\npid\narrival_ns\nexit_ns\n"},
         {"slices", "run_id\ncpu\nstart_ns\nend_ns\npid\ntid\nprocess\nthread\npriority\n"

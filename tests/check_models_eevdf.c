@@ -60,6 +60,60 @@ START_TEST(test_eevdf_equal_weights_share_on_2_cpus)
 }
 END_TEST
 
+/* Weights of NT levels 4..12 (nice 4..-4). */
+static const int level_weight[9] = {423, 526, 655, 820, 1024, 1277, 1586, 1991, 2501};
+
+/* n hogs on `cpus` processors for 2 s; thread i at NT level 4 + i % 9 when
+ * `weighted`, else 8; every `pin`-th one (0: none) allowed only on
+ * processor i % cpus.  Returns the sum of the weights. */
+static double many_hogs(int n, int cpus, bool weighted, int pin)
+{
+    double total = 0;
+    h_workload(&wl, cpus, "eevdf");
+    struct ps_process_spec *p = h_process(&wl, "p", PS_CLASS_NORMAL, false);
+    for (int i = 0; i < n; i++) {
+        char name[8] = {'t', (char)('a' + i / 26), (char)('a' + i % 26), 0};
+        hog_at(p, name, weighted ? 4 + i % 9 : 8);
+        if (pin && i % pin == 0)
+            p->threads[i].affinity = 1ull << (i % cpus);
+        total += weighted ? level_weight[i % 9] : 1024;
+    }
+    ck_assert_int_eq(h_run(&wl, 2 * SIM_S, &run), KE_RUN_DONE);
+    return total;
+}
+
+START_TEST(test_eevdf_40_hogs_on_4_cpus_share_equally)
+{
+    many_hogs(40, 4, false, 0); /* a deep run-queue tree */
+    for (int i = 0; i < 40; i++)
+        assert_share(i, 4.0 / 40, 2 * SIM_S, SLICE);
+}
+END_TEST
+
+START_TEST(test_eevdf_mixed_weights_on_4_cpus_share_by_weight)
+{
+    /* 50 threads at 9 weights, none entitled to more than a processor:
+     * each gets 4 w / W of the machine, within a slice */
+    double total = many_hogs(50, 4, true, 0);
+    for (int i = 0; i < 50; i++)
+        assert_share(i, 4.0 * level_weight[i % 9] / total, 2 * SIM_S, SLICE);
+}
+END_TEST
+
+START_TEST(test_eevdf_pinned_threads_run_where_allowed)
+{
+    /* 30 hogs on 4 cpus, the even ones pinned (4 per processor): the run
+     * keeps every affinity (checked at each dispatch), and the global queue
+     * gives everyone within 10% of an equal share, a processor taking the
+     * best thread it may run rather than the best overall */
+    many_hogs(30, 4, false, 2);
+    for (int i = 0; i < 30; i++) {
+        sim_time_t got = h_cpu_time(&run, i, 2 * SIM_S), fair = 2 * SIM_S * 4 / 30;
+        ck_assert_msg(llabs(got - fair) <= fair / 10, "thread %d: %.3f ms", i, got / 1e6);
+    }
+}
+END_TEST
+
 START_TEST(test_eevdf_weights_2_to_1_get_2_to_1_shares)
 {
     /* NT 11 and 8 are nice -3 and 0: weights 1991 and 1024 (ratio 1.944),
@@ -130,8 +184,8 @@ START_TEST(test_eevdf_ineligible_thread_waits_despite_earliest_deadline)
 }
 END_TEST
 
-/* s: run 1 ms, sleep 20 ms, then run forever; h: run forever. */
-static void sleeper_and_hog(bool sleeper_first)
+/* s: run 1 ms, sleep `nap`, then run forever; h: run forever. */
+static void sleeper_and_hog(bool sleeper_first, sim_time_t nap)
 {
     h_workload(&wl, 1, "eevdf");
     struct ps_process_spec *p = h_process(&wl, "p", PS_CLASS_NORMAL, false);
@@ -139,7 +193,7 @@ static void sleeper_and_hog(bool sleeper_first)
         hog_at(p, "h", 8);
     struct ps_thread_spec *s = h_thread(p, "s", KE_REL_NORMAL);
     h_op(s, KE_OP_RUN, SIM_MS);
-    h_op(s, KE_OP_SLEEP, 20 * SIM_MS);
+    h_op(s, KE_OP_SLEEP, nap);
     h_op(s, KE_OP_RUN, SIM_S);
     if (sleeper_first)
         hog_at(p, "h", 8);
@@ -150,22 +204,23 @@ START_TEST(test_eevdf_sleeper_with_negative_lag_waits)
 {
     /* s (thread 0) and h both start with v 0 and half a request, d 1.5.
      * s runs first, 1 ms, and sleeps: V 0.5, lag -0.5.  h runs alone from
-     * 1 ms; its requests end at 2.5, 5.5, ... 20.5 (v 19.5, d 22.5).  At
-     * 21 ms s wakes: V 20, placed at v = 20 + 0.5*2 = 21 (d 24), so V is
-     * 20.5 and s, at lag -0.5 again, is not eligible: no preemption.  At
-     * 23.5 h's request ends (v 22.5): V 21.75, s eligible, h not: s runs.
-     * A sleeper that got no more than its lag runs 2.5 ms after waking. */
-    sleeper_and_hog(true);
+     * 1 ms; its requests end at 2.5, 5.5, ..., 23.5, 26.5.  At 22.75 s
+     * wakes: V = v(h) = 21.75; s is placed at v = 21.75 + 0.5*(2048/1024)
+     * = 22.75 (d 25.75), which makes V 22.25, s at lag -0.5 again: not
+     * eligible, no preemption.  At 23.5 h's request ends (v 22.5): V 22.625
+     * and s is still not eligible (it would be with an unscaled lag, or
+     * none), h is: h goes on.  At 26.5 (h: v 25.5) V is 24.125: s eligible,
+     * h not; s runs 3.75 ms after waking, for its full request of 3 ms. */
+    sleeper_and_hog(true, 21750 * SIM_US);
     ck_assert_int_eq(run.sw[0].next, 0);
     ck_assert_int_eq(run.sw[1].at, SIM_MS);
     ck_assert_int_eq(run.sw[1].next, 1);
     const struct h_switch *w = h_switch_after(&run, 0, 2 * SIM_MS);
     ck_assert_ptr_nonnull(w);
-    ck_assert_int_eq(w->at, 23500 * SIM_US);
+    ck_assert_int_eq(w->at, 26500 * SIM_US);
     ck_assert_int_eq(w->next, 0);
-    /* then s runs its full request of 3 ms */
-    ck_assert_ptr_nonnull(h_switch_after(&run, 0, 24 * SIM_MS));
-    ck_assert_int_eq(h_switch_after(&run, 0, 24 * SIM_MS)->at, 26500 * SIM_US);
+    ck_assert_ptr_nonnull(h_switch_after(&run, 0, 27 * SIM_MS));
+    ck_assert_int_eq(h_switch_after(&run, 0, 27 * SIM_MS)->at, 29500 * SIM_US);
 }
 END_TEST
 
@@ -178,7 +233,7 @@ START_TEST(test_eevdf_sleeper_with_positive_lag_preempts)
      * longer eligible while s is, with no one else queued: s preempts at
      * once.  It runs its request (3 ms) and h, eligible again, gets the
      * 1 ms left of its own. */
-    sleeper_and_hog(false);
+    sleeper_and_hog(false, 20 * SIM_MS);
     ck_assert_int_eq(run.sw[1].at, 1500 * SIM_US);
     ck_assert_int_eq(run.sw[1].next, 1);
     ck_assert_int_eq(run.sw[2].at, 2500 * SIM_US);
@@ -193,6 +248,32 @@ START_TEST(test_eevdf_sleeper_with_positive_lag_preempts)
     ck_assert_int_eq(w->next, 0);
     ck_assert_ptr_nonnull(h_switch_after(&run, 0, 26 * SIM_MS));
     ck_assert_int_eq(h_switch_after(&run, 0, 26 * SIM_MS)->at, 29500 * SIM_US);
+}
+END_TEST
+
+START_TEST(test_eevdf_yield_moves_the_deadline_a_request_later)
+{
+    /* c (NT 8), a (NT 8, yields after each 0.25 ms) and b (NT 7, nice 1,
+     * weight 820, request 3.746): all v 0, half requests, d 1.5, 1.5, 1.873.
+     *   0     c runs
+     *   1.5   c: v 1.5, d 4.5; V = 1024*1.5/2868 = 0.536: a (d 1.5) runs
+     *   1.75  a yields: v 0.25, V 0.625, still eligible, but its deadline
+     *         moves from 1.5 to 4.5, after b's 1.873: b runs */
+    h_workload(&wl, 1, "eevdf");
+    struct ps_process_spec *p = h_process(&wl, "p", PS_CLASS_NORMAL, false);
+    hog_at(p, "c", 8);
+    struct ps_thread_spec *a = h_thread(p, "a", KE_REL_NORMAL);
+    uint32_t l = h_open(a, KE_OP_LOOP, KE_LOOP_FOREVER);
+    h_op(a, KE_OP_RUN, 250 * SIM_US);
+    h_op(a, KE_OP_YIELD, 0);
+    h_close(a, l);
+    hog_at(p, "b", 7);
+    ck_assert_int_eq(h_run(&wl, 2 * SIM_MS, &run), KE_RUN_DONE);
+    ck_assert_int_eq(run.nsw, 3);
+    ck_assert_int_eq(run.sw[1].at, 1500 * SIM_US);
+    ck_assert_int_eq(run.sw[1].next, 1);
+    ck_assert_int_eq(run.sw[2].at, 1750 * SIM_US);
+    ck_assert_int_eq(run.sw[2].next, 2);
 }
 END_TEST
 
@@ -223,12 +304,16 @@ Suite *eevdf_suite(void)
     tcase_add_checked_fixture(tc, NULL, teardown);
     tcase_add_test(tc, test_eevdf_equal_weights_share_within_one_request);
     tcase_add_test(tc, test_eevdf_equal_weights_share_on_2_cpus);
+    tcase_add_test(tc, test_eevdf_40_hogs_on_4_cpus_share_equally);
+    tcase_add_test(tc, test_eevdf_mixed_weights_on_4_cpus_share_by_weight);
+    tcase_add_test(tc, test_eevdf_pinned_threads_run_where_allowed);
     tcase_add_test(tc, test_eevdf_weights_2_to_1_get_2_to_1_shares);
     tcase_add_test(tc, test_eevdf_realtime_priorities_are_nice_minus_20);
     tcase_add_test(tc, test_eevdf_each_nt_level_is_one_nice_step);
     tcase_add_test(tc, test_eevdf_ineligible_thread_waits_despite_earliest_deadline);
     tcase_add_test(tc, test_eevdf_sleeper_with_negative_lag_waits);
     tcase_add_test(tc, test_eevdf_sleeper_with_positive_lag_preempts);
+    tcase_add_test(tc, test_eevdf_yield_moves_the_deadline_a_request_later);
     tcase_add_test(tc, test_eevdf_request_is_machine_slice);
     suite_add_tcase(s, tc);
     return s;

@@ -143,6 +143,26 @@ START_TEST(test_gfp_yield_only_to_equal_priority)
 }
 END_TEST
 
+START_TEST(test_gfp_lowered_running_thread_gives_way)
+{
+    /* 1 cpu: a (10) runs, b (8) waits; at 1 ms a sets its own priority to
+     * 6: b, now higher, takes the processor at once; a never runs again */
+    h_workload(&wl, 1, "gfp");
+    struct ps_process_spec *p = h_process(&wl, "p", PS_CLASS_NORMAL, false);
+    struct ps_thread_spec *a = thread_at(p, "a", 10);
+    h_op(a, KE_OP_RUN, SIM_MS);
+    struct ke_op lower = {.kind = KE_OP_SET_PRIORITY, .count = KE_SETPRI_CURRENT, .arg = 6};
+    ke_program_append(&a->program, &lower);
+    h_op(a, KE_OP_RUN, SIM_S);
+    h_hog(p, "b", KE_REL_NORMAL);
+    ck_assert_int_eq(h_run(&wl, 10 * SIM_MS, &run), KE_RUN_DONE);
+    ck_assert_int_eq(run.nsw, 2);
+    ck_assert_int_eq(run.sw[1].at, SIM_MS);
+    ck_assert_int_eq(run.sw[1].prev, 0);
+    ck_assert_int_eq(run.sw[1].next, 1);
+}
+END_TEST
+
 /* ===== random workload: the M highest ready threads run =================== */
 
 enum { OTHER, READY, RUNNING };
@@ -203,8 +223,8 @@ static void on_ready(void *ctx, sim_time_t now, const struct ke_thread *t,
     set_state(ctx, t, READY);
 }
 
-static void on_switch(void *ctx, sim_time_t now, const struct ke_cpu *c, const struct ke_thread *prev,
-                      const struct ke_thread *next)
+static void on_switch(void *ctx, sim_time_t now, const struct ke_cpu *c,
+                      const struct ke_thread *prev, const struct ke_thread *next)
 {
     (void)c;
     advance(ctx, now);
@@ -264,6 +284,7 @@ Suite *gfp_suite(void)
     tcase_add_test(tc, test_gfp_preempted_thread_keeps_its_place);
     tcase_add_test(tc, test_gfp_preempts_the_latest_arrival_among_equals);
     tcase_add_test(tc, test_gfp_yield_only_to_equal_priority);
+    tcase_add_test(tc, test_gfp_lowered_running_thread_gives_way);
     tcase_add_test(tc, test_gfp_never_runs_lower_while_higher_ready);
     suite_add_tcase(s, tc);
     return s;

@@ -1,7 +1,8 @@
 /* tests/check_models_limits.c - machine.limits enforced while running (layer: tests).
  *
- * A run that would create more processes or threads than its caps, hold
- * more pending events, or last longer than limits.sim_time stops with
+ * A run that would create more processes or threads than its caps (a spawn
+ * bomb included), hold more pending events, or last longer than
+ * limits.sim_time stops with
  * KE_RUN_ERROR and a message naming the spec and the limit, instead of
  * exhausting memory (models/process.c, models/machine.c).
  *
@@ -85,6 +86,27 @@ START_TEST(test_limits_pending_events_stop_the_run)
 }
 END_TEST
 
+START_TEST(test_limits_recursive_spawn_stops)
+{
+    /* a template whose thread spawns two copies of itself: a spawn bomb */
+    h_workload(&wl, 2, "nt");
+    struct ps_thread_spec *starter = h_thread(h_process(&wl, "start", PS_CLASS_NORMAL, false),
+                                              "main", KE_REL_NORMAL);
+    h_spawn(starter, 1, false);
+    struct ps_process_spec *bomb = h_process(&wl, "bomb", PS_CLASS_NORMAL, false);
+    bomb->is_template = true;
+    struct ps_thread_spec *t = h_thread(bomb, "fork", KE_REL_NORMAL);
+    h_op(t, KE_OP_RUN, SIM_US);
+    h_spawn(t, 1, false);
+    h_spawn(t, 1, false);
+    wl.machine.limits.processes = 1000;
+    ck_assert_int_eq(h_run(&wl, SIM_S, &run), KE_RUN_ERROR);
+    ck_assert_str_eq(run.error, "error: 'bomb' would exceed machine.limits.processes (1000); "
+                                "raise it if this is intended");
+    ck_assert_int_lt(run.end, SIM_S); /* stopped by the cap, not by the duration */
+}
+END_TEST
+
 START_TEST(test_limits_sim_time_refuses_longer_run)
 {
     short_jobs(1);
@@ -115,6 +137,7 @@ Suite *limits_suite(void)
     tcase_add_test(tc, test_limits_threads_at_cap_run);
     tcase_add_test(tc, test_limits_arrival_bomb_stops);
     tcase_add_test(tc, test_limits_pending_events_stop_the_run);
+    tcase_add_test(tc, test_limits_recursive_spawn_stops);
     tcase_add_test(tc, test_limits_sim_time_refuses_longer_run);
     tcase_add_test(tc, test_limits_error_names_the_spec_position);
     suite_add_tcase(s, tc);

@@ -542,7 +542,8 @@ START_TEST(test_load_ops_without_object_have_none)
 }
 END_TEST
 
-/* R3.3: the increment an I/O completion carries, per device. */
+/* R3.3: the increment an I/O completion carries, per device; gui is the GUI
+ * boost of R3.5. */
 START_TEST(test_load_io_device_increments)
 {
     static const struct {
@@ -550,7 +551,7 @@ START_TEST(test_load_io_device_increments)
         int64_t increment;
     } want[] = {{"cd_rom", 1},  {"disk", 1},       {"parallel", 1}, {"video", 1},
                 {"mailslot", 2}, {"named_pipe", 2}, {"network", 2},  {"serial", 2},
-                {"keyboard", 6}, {"mouse", 6},      {"sound", 8}};
+                {"keyboard", 6}, {"mouse", 6},      {"sound", 8},    {"gui", 2}};
     char text[512];
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         struct scn_scenario s;
@@ -721,7 +722,7 @@ START_TEST(test_load_examples_are_valid)
 {
     static const char *const examples[] = {"demo", "round-robin", "preemption", "affinity",
                                            "lock-convoy", "producer-consumer", "reader-writer",
-                                           "deadlock", "priority-inversion"};
+                                           "deadlock", "priority-inversion", "wsl-build-storm"};
     for (size_t i = 0; i < sizeof examples / sizeof examples[0]; i++) {
         char rel[256];
         struct scn_scenario s;
@@ -1056,7 +1057,8 @@ START_TEST(test_load_override_unknown_key_is_reported)
     char *err = load_data_fails("scenarios/minimal.yaml", &ov, 1);
     ck_assert_str_eq(err, "--set machine.cpuz=4: error: unknown key 'cpuz' in machine (expected "
                           "cpus, policy, clock_tick, quantum, priority_separation, slice, costs, "
-                          "limits)\n");
+                          "limits, topology, autoboost, quantum_mode, starvation_ticks, "
+                          "resource_boost)\n");
     free(err);
 }
 END_TEST
@@ -1157,6 +1159,332 @@ START_TEST(test_load_params_json_follows_overrides)
 }
 END_TEST
 
+/* ===== the Ps layer and the machine's options (tests/data/scenarios/ps.yaml) == */
+
+/* Process indexes in ps.yaml once System is inserted in front (R7.1). */
+enum { PS_SYSTEM, PS_MAKE, PS_GCC, PS_TOOL, PS_N };
+
+START_TEST(test_load_ps_machine_options)
+{
+    struct scn_scenario s;
+    load_ok("scenarios/ps.yaml", NULL, 0, &s);
+    const struct ke_machine_config *m = &s.wl.machine;
+    ck_assert_int_eq(m->cpus, 8); /* topology 4 x 2 */
+    ck_assert_int_eq(m->smt, 2);
+    ck_assert(m->autoboost);
+    ck_assert(m->quantum_by_cpu_time);
+    ck_assert_int_eq(m->starvation_ticks, 200);
+    ck_assert_int_eq(m->resource_boost, 15);
+    ck_assert_int_eq(m->context_switch, 3 * SIM_US);
+    ck_assert_int_eq(m->costs.process_create[PS_SUBSYSTEM_WIN32], 500 * SIM_US);
+    ck_assert_int_eq(m->costs.process_create[PS_SUBSYSTEM_WSL], 60 * SIM_US);
+    ck_assert_int_eq(m->costs.thread_create, 25 * SIM_US);
+    ck_assert_int_eq(m->costs.syscall[PS_SUBSYSTEM_WIN32], 2 * SIM_US);
+    ck_assert_int_eq(m->costs.syscall[PS_SUBSYSTEM_WSL], 4 * SIM_US);
+    scn_free(&s);
+}
+END_TEST
+
+/* wsl_lock: true declares the provider lock after the scenario's own (R7.9). */
+START_TEST(test_load_ps_wsl_lock_declares_lxcore)
+{
+    struct scn_scenario s;
+    load_ok("scenarios/ps.yaml", NULL, 0, &s);
+    ck_assert_int_eq(s.wl.nobjects, 2);
+    ck_assert_str_eq(s.wl.objects[0].name, "done");
+    const struct ke_object_spec *o = &s.wl.objects[1];
+    ck_assert_str_eq(o->name, "lxcore");
+    ck_assert_int_eq(o->type, KE_OBJ_FAST_MUTEX);
+    ck_assert_int_eq(s.wl.machine.costs.pico_lock, 1);
+    ck_assert_ptr_eq(o->src.file, s.path);
+    ck_assert_int_eq(o->src.line, 13);
+    ck_assert_int_eq(o->src.col, 47);
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_ps_drivers)
+{
+    struct scn_scenario s;
+    load_ok("scenarios/ps.yaml", NULL, 0, &s);
+    static const struct {
+        const char *name;
+        enum ps_process_notify_kind pk;
+        bool psub;
+        enum sim_dist_kind pdist;
+        double pcost;
+        const char *deny;
+        enum ps_thread_notify_kind tk;
+        bool tsub;
+        double tcost;
+        int line;
+    } want[] = {
+        {"edr", PS_NOTIFY_EX2, true, SIM_DIST_EXP, 200e3, "*\\evil.exe", PS_THREAD_NOTIFY_EX,
+         true, 20e3, 17},
+        {"av", PS_NOTIFY_PLAIN, false, SIM_DIST_CONST, 10e3, NULL, PS_THREAD_NOTIFY_PLAIN, false,
+         0, 20},
+        {"audit", PS_NOTIFY_EX, false, SIM_DIST_CONST, 5e3, NULL, PS_THREAD_NOTIFY_EX, false,
+         1e3, 24},
+    };
+    ck_assert_int_eq(s.wl.ndrivers, 3); /* in registration order (R7.4) */
+    for (int i = 0; i < 3; i++) {
+        const struct ps_driver_spec *d = &s.wl.drivers[i];
+        ck_assert_str_eq(d->name, want[i].name);
+        ck_assert_int_eq(d->process_kind, want[i].pk);
+        ck_assert_int_eq(d->process_subsystems, want[i].psub);
+        ck_assert_int_eq(d->process_cost.kind, want[i].pdist);
+        ck_assert_double_eq(d->process_cost.a, want[i].pcost);
+        if (want[i].deny)
+            ck_assert_str_eq(d->deny, want[i].deny);
+        else
+            ck_assert_ptr_null(d->deny);
+        ck_assert_int_eq(d->thread_kind, want[i].tk);
+        ck_assert_int_eq(d->thread_subsystems, want[i].tsub);
+        ck_assert_double_eq(d->thread_cost.a, want[i].tcost);
+        ck_assert_int_eq(d->src.line, want[i].line);
+        ck_assert_int_eq(d->src.col, 5);
+    }
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_ps_system_process_is_first_r7_1)
+{
+    struct scn_scenario s;
+    load_ok("scenarios/ps.yaml", NULL, 0, &s);
+    ck_assert_int_eq(s.wl.nprocesses, PS_N);
+    const struct ps_process_spec *sys = &s.wl.processes[PS_SYSTEM];
+    ck_assert_str_eq(sys->name, "System");
+    ck_assert(sys->is_system && !sys->is_template && !sys->has_arrivals);
+    ck_assert_int_eq(sys->priority_class, PS_CLASS_NORMAL);
+    ck_assert_int_eq(sys->subsystem, PS_SUBSYSTEM_WIN32);
+    ck_assert_int_eq(sys->count, 1);
+    ck_assert_int_eq(sys->start, 0);
+    ck_assert_int_eq(sys->src.line, 27);
+    ck_assert_int_eq(sys->nthreads, 2);
+    const struct ps_thread_spec *w = &sys->threads[0], *r = &sys->threads[1];
+    ck_assert_str_eq(w->name, "worker");
+    ck_assert(w->priority_absolute);
+    ck_assert_int_eq(w->priority, 16);
+    ck_assert_uint_eq(w->affinity, 0x3);
+    ck_assert_str_eq(r->name, "reaper");
+    ck_assert(r->priority_absolute);
+    ck_assert_int_eq(r->priority, 8); /* PsCreateSystemThread's base */
+    ck_assert_str_eq(s.wl.processes[PS_MAKE].name, "make");
+    ck_assert(!s.wl.processes[PS_MAKE].is_system);
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_ps_images_templates_and_ideal_cpu)
+{
+    struct scn_scenario s;
+    load_ok("scenarios/ps.yaml", NULL, 0, &s);
+    const struct ps_process_spec *make = &s.wl.processes[PS_MAKE],
+                                 *gcc = &s.wl.processes[PS_GCC],
+                                 *tool = &s.wl.processes[PS_TOOL];
+    ck_assert_int_eq(make->subsystem, PS_SUBSYSTEM_WSL);
+    ck_assert_ptr_null(make->image); /* derived by the models: /usr/bin/make */
+    ck_assert_str_eq(make->command_line, "make -j8");
+    ck_assert(gcc->is_template);
+    ck_assert_str_eq(gcc->image, "/usr/bin/gcc-12");
+    ck_assert_ptr_null(gcc->command_line);
+    ck_assert_str_eq(tool->image, "C:\\Tools\\tool.exe");
+    ck_assert_str_eq(tool->command_line, "tool.exe /quiet");
+    const struct ps_thread_spec *main_t = &make->threads[0], *helper = &make->threads[1];
+    ck_assert(!main_t->is_template && !main_t->has_ideal_cpu);
+    ck_assert(helper->is_template);
+    ck_assert(helper->has_ideal_cpu);
+    ck_assert_int_eq(helper->ideal_cpu, 7);
+    scn_free(&s);
+}
+END_TEST
+
+/* Targets are spec indexes of the final list, System first; forward
+ * references (a process listed later) resolve too. */
+START_TEST(test_load_ps_spawn_and_create_thread_targets)
+{
+    struct scn_scenario s;
+    load_ok("scenarios/ps.yaml", NULL, 0, &s);
+    static const struct {
+        int p, t, i;
+        enum ke_op_kind kind;
+        int32_t target;
+        int64_t wait;
+    } want[] = {
+        {PS_SYSTEM, 0, 0, KE_OP_SPAWN, PS_TOOL, 1},
+        {PS_MAKE, 0, 0, KE_OP_SPAWN, PS_GCC, 0},
+        {PS_MAKE, 0, 1, KE_OP_SPAWN, PS_TOOL, 0},
+        {PS_MAKE, 0, 2, KE_OP_CREATE_THREAD, 1, 1},
+        {PS_MAKE, 0, 3, KE_OP_CREATE_THREAD, 1, 0},
+    };
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+        const struct ke_op *o = op(&s, want[k].p, want[k].t, want[k].i);
+        ck_assert_msg(o->kind == want[k].kind, "op %zu: kind %d", k, o->kind);
+        ck_assert_int_eq(o->target, want[k].target);
+        ck_assert_int_eq(o->arg, want[k].wait);
+    }
+    ck_assert_int_eq(op(&s, PS_MAKE, 0, 0)->src.line, 42);
+    ck_assert_int_eq(op(&s, PS_MAKE, 0, 0)->src.col, 13);
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_ps_syscall_set_priority_and_gui_io)
+{
+    struct scn_scenario s;
+    load_ok("scenarios/ps.yaml", NULL, 0, &s);
+    static const struct {
+        int p, i;
+        enum ke_op_kind kind;
+        int64_t count, arg;
+        enum sim_dist_kind dist;
+        double a;
+    } want[] = {
+        {PS_MAKE, 4, KE_OP_SYSCALL, 100, 0, SIM_DIST_CONST, 5e3},
+        {PS_MAKE, 5, KE_OP_SYSCALL, 1, 0, SIM_DIST_EXP, 2e3},
+        {PS_MAKE, 6, KE_OP_SET_PRIORITY, KE_SETPRI_RELATIVE, KE_REL_HIGHEST, SIM_DIST_CONST, 0},
+        {PS_MAKE, 7, KE_OP_SET_PRIORITY, KE_SETPRI_RELATIVE, KE_REL_BELOW_NORMAL, SIM_DIST_CONST,
+         0},
+        {PS_MAKE, 8, KE_OP_SET_PRIORITY, KE_SETPRI_BASE, 12, SIM_DIST_CONST, 0},
+        {PS_MAKE, 9, KE_OP_SET_PRIORITY, KE_SETPRI_CURRENT, 14, SIM_DIST_CONST, 0},
+        {PS_MAKE, 10, KE_OP_IO, 0, 2, SIM_DIST_CONST, 1e6}, /* gui: R3.5 */
+        {PS_TOOL, 0, KE_OP_SET_PRIORITY, KE_SETPRI_RELATIVE, -7, SIM_DIST_CONST, 0},
+        {PS_TOOL, 1, KE_OP_SET_PRIORITY, KE_SETPRI_RELATIVE, 6, SIM_DIST_CONST, 0},
+    };
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+        const struct ke_op *o = op(&s, want[k].p, 0, want[k].i);
+        ck_assert_msg(o->kind == want[k].kind, "op %zu: kind %d", k, o->kind);
+        ck_assert_int_eq(o->count, want[k].count);
+        ck_assert_int_eq(o->arg, want[k].arg);
+        ck_assert_int_eq(o->dist.kind, want[k].dist);
+        ck_assert_double_eq(o->dist.a, want[k].a);
+    }
+    scn_free(&s);
+}
+END_TEST
+
+/* A scenario that says nothing of the Ps layer gets ps_workload_init's values. */
+START_TEST(test_load_ps_defaults)
+{
+    struct scn_scenario s;
+    struct ps_workload def;
+    ps_workload_init(&def);
+    load_ok("scenarios/minimal.yaml", NULL, 0, &s);
+    const struct ke_machine_config *m = &s.wl.machine;
+    ck_assert_int_eq(s.wl.ndrivers, 0);
+    ck_assert_int_eq(s.wl.nprocesses, 1); /* no System without system_threads */
+    ck_assert(!s.wl.processes[0].is_system);
+    ck_assert_ptr_null(s.wl.processes[0].image);
+    ck_assert_ptr_null(s.wl.processes[0].command_line);
+    ck_assert(!s.wl.processes[0].threads[0].is_template);
+    ck_assert(!s.wl.processes[0].threads[0].has_ideal_cpu);
+    ck_assert_mem_eq(&m->costs, &def.machine.costs, sizeof m->costs);
+    ck_assert_int_eq(m->costs.pico_lock, -1);
+    ck_assert_int_eq(m->smt, 1);
+    ck_assert(!m->autoboost && !m->quantum_by_cpu_time);
+    ck_assert_int_eq(m->starvation_ticks, 300);
+    ck_assert_int_eq(m->resource_boost, 14);
+    scn_free(&s);
+}
+END_TEST
+
+/* Routine types default to ex, or ex2 when `subsystems` is given at all. */
+START_TEST(test_load_ps_notify_type_defaults)
+{
+    struct scn_scenario s;
+    load_text_ok("drivers:\n"
+                 "  - {name: a, process_notify: {}, thread_notify: {}}\n"
+                 "  - {name: b, process_notify: {subsystems: false}}\n"
+                 "  - {name: c, force_integrity: false, thread_notify: {type: ex}}\n"
+                 "processes: [{name: p, threads: [{program: [exit]}]}]\n",
+                 &s);
+    const struct ps_driver_spec *d = s.wl.drivers;
+    ck_assert_int_eq(d[0].process_kind, PS_NOTIFY_EX);
+    ck_assert_int_eq(d[0].thread_kind, PS_THREAD_NOTIFY_EX);
+    ck_assert(!d[0].thread_subsystems); /* PsCreateThreadNotifyNonSystem */
+    ck_assert_int_eq(d[0].process_cost.kind, SIM_DIST_CONST);
+    ck_assert_double_eq(d[0].process_cost.a, 0);
+    ck_assert_int_eq(d[1].process_kind, PS_NOTIFY_EX2);
+    ck_assert(!d[1].process_subsystems);
+    ck_assert_int_eq(d[1].thread_kind, PS_THREAD_NOTIFY_NONE);
+    ck_assert_int_eq(d[2].process_kind, PS_NOTIFY_NONE); /* no Ex routine: integrity moot */
+    scn_free(&s);
+}
+END_TEST
+
+START_TEST(test_load_ps_one_cost_for_both_subsystems_and_topology_with_cpus)
+{
+    struct scn_scenario s;
+    load_text_ok("machine:\n"
+                 "  cpus: 6\n"
+                 "  topology: {cores: 3, smt: 2}\n"
+                 "  costs: {process_create: 100us, syscall: 7us}\n"
+                 "processes: [{name: p, affinity: 5, threads: [{program: [exit]}]}]\n",
+                 &s);
+    const struct ke_machine_config *m = &s.wl.machine;
+    ck_assert_int_eq(m->cpus, 6);
+    ck_assert_int_eq(m->smt, 2);
+    ck_assert_int_eq(m->costs.process_create[PS_SUBSYSTEM_WIN32], 100 * SIM_US);
+    ck_assert_int_eq(m->costs.process_create[PS_SUBSYSTEM_WSL], 100 * SIM_US);
+    ck_assert_int_eq(m->costs.syscall[PS_SUBSYSTEM_WIN32], 7 * SIM_US);
+    ck_assert_int_eq(m->costs.syscall[PS_SUBSYSTEM_WSL], 7 * SIM_US);
+    ck_assert_int_eq(m->costs.pico_lock, -1);
+    scn_free(&s);
+    load_text_ok("machine: {topology: {cores: 3}}\n"
+                 "processes: [{name: p, threads: [{program: [exit]}]}]\n",
+                 &s);
+    ck_assert_int_eq(s.wl.machine.cpus, 3);
+    ck_assert_int_eq(s.wl.machine.smt, 1);
+    scn_free(&s);
+}
+END_TEST
+
+/* The topology's CPU count bounds affinities as `cpus` does. */
+START_TEST(test_load_ps_topology_bounds_affinities)
+{
+    char *err = load_text_fails("machine: {topology: {cores: 2, smt: 2}}\n"
+                                "processes: [{name: p, affinity: 4, threads: [{program: [exit]}]}]\n",
+                                NULL, 0);
+    ck_assert_msg(strstr(err, ":2:33: error: 'affinity' names CPU 4, but the machine has 4 CPUs"),
+                  "%s", err);
+    free(err);
+}
+END_TEST
+
+START_TEST(test_load_ps_overrides_reach_drivers_and_system_threads)
+{
+    char k1[] = "drivers.edr.process_notify.cost=1ms", k2[] = "system_threads.worker.priority=20";
+    struct scn_override ov[2];
+    struct scn_scenario s;
+    ck_assert_int_eq(scn_override_parse(k1, &ov[0]), 0);
+    ck_assert_int_eq(scn_override_parse(k2, &ov[1]), 0);
+    load_ok("scenarios/ps.yaml", ov, 2, &s);
+    ck_assert_int_eq(s.wl.drivers[0].process_cost.kind, SIM_DIST_CONST);
+    ck_assert_double_eq(s.wl.drivers[0].process_cost.a, 1e6);
+    ck_assert_int_eq(s.wl.processes[PS_SYSTEM].threads[0].priority, 20);
+    scn_free(&s);
+}
+END_TEST
+
+static void add_ps_cases(Suite *s)
+{
+    TCase *tc = tcase_create("ps");
+    tcase_add_test(tc, test_load_ps_machine_options);
+    tcase_add_test(tc, test_load_ps_wsl_lock_declares_lxcore);
+    tcase_add_test(tc, test_load_ps_drivers);
+    tcase_add_test(tc, test_load_ps_system_process_is_first_r7_1);
+    tcase_add_test(tc, test_load_ps_images_templates_and_ideal_cpu);
+    tcase_add_test(tc, test_load_ps_spawn_and_create_thread_targets);
+    tcase_add_test(tc, test_load_ps_syscall_set_priority_and_gui_io);
+    tcase_add_test(tc, test_load_ps_defaults);
+    tcase_add_test(tc, test_load_ps_notify_type_defaults);
+    tcase_add_test(tc, test_load_ps_one_cost_for_both_subsystems_and_topology_with_cpus);
+    tcase_add_test(tc, test_load_ps_topology_bounds_affinities);
+    tcase_add_test(tc, test_load_ps_overrides_reach_drivers_and_system_threads);
+    suite_add_tcase(s, tc);
+}
+
 Suite *load_suite(void)
 {
     Suite *s = suite_create("load");
@@ -1204,5 +1532,6 @@ Suite *load_suite(void)
     tcase_add_test(params, test_load_params_json_is_canonical);
     tcase_add_test(params, test_load_params_json_follows_overrides);
     suite_add_tcase(s, params);
+    add_ps_cases(s);
     return s;
 }

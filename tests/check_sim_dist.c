@@ -87,7 +87,7 @@ static const struct {
     {"-1ms", 0, "negative duration '-1ms' (durations must be >= 0)"},
     {"", 0, "missing duration (expected a number followed by ns, us, ms or s)"},
     {".ms", 0, "invalid duration '.ms' (expected a number followed by ns, us, ms or s)"},
-    {"1e30s", 0, "duration '1e30s' is too large (at most about 292 years)"},
+    {"1e30s", 0, "duration '1e30s' is too large (at most about 36 years)"},
     {"fast", 0, "invalid duration 'fast' (expected a number followed by ns, us, ms or s, "
                 "or a distribution such as exp(2ms))"},
     {"exp", 3, "exp needs its arguments in parentheses, e.g. exp(2ms)"},

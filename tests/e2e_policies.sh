@@ -62,7 +62,9 @@ fi
 h=$(metric rr4.json thread p/heavy cpu_time)
 if within "$h" 0.5 0.5; then ok "rr ignores priorities"; else fail "rr: heavy got $h s of 1 s"; fi
 "$PSSIM" run pair.yaml --set machine.slice=0ms --quiet 2>err.txt
-if [ $? -eq 2 ] && grep -q "'slice' must be greater than 0" err.txt; then ok "rr: slice 0 refused"; else
+if [ $? -eq 2 ] && grep -q "'slice' must be greater than 0" err.txt; then
+    ok "rr: slice 0 refused"
+else
     fail "machine.slice=0ms: $(cat err.txt)"
 fi
 

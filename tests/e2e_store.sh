@@ -74,6 +74,9 @@ fi
 mkdir nodb
 (cd nodb && "$PSSIM" run "$demo" --duration 1s --no-db --quiet)
 check "--no-db writes nothing" test -z "$(ls -A nodb)"
+(cd nodb && "$PSSIM" run "$demo" --duration 1s --no-db --plots --quiet 2>/dev/null)
+check "--no-db --plots draws from memory and stores nothing" \
+    test "$(ls -A nodb)" = pssim-plots -a -s nodb/pssim-plots/not-stored/gantt.gp
 "$PSSIM" run "$demo" --no-db --db x.db --quiet 2>err.txt
 check "--db with --no-db is a usage error" test $? -eq 2
 

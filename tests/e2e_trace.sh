@@ -250,8 +250,14 @@ fi
 
 "$PSSIM" run "$demo" --duration 86000s --quiet --trace int.csv >/dev/null 2>&1 &
 pid=$!
-sleep 1
-kill -INT $pid
+# A signal that comes before pssim sets its handler is lost (a background
+# job of a script ignores SIGINT), so repeat it until the trace is in place.
+tries=0
+while [ ! -e int.csv ] && [ $tries -lt 60 ]; do
+    sleep 1
+    kill -INT $pid 2>/dev/null
+    tries=$((tries + 1))
+done
 wait $pid
 rc=$?
 if [ $rc -eq 130 ] && csv_header int.csv && csv_rows_well_formed int.csv && [ "$(tail -c 1 int.csv | od -An -c | tr -d ' ')" = '\n' ] &&

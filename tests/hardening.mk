@@ -5,9 +5,10 @@
 # Every fuzz target replays its corpus in `make check` (tests/fuzz/replay.c).
 # Besides tests/fuzz/TARGET/, a target may be seeded from other directories
 # of test data (read only): FUZZ_SEEDS_TARGET.
-FUZZ_TARGETS = scenario dist override
+FUZZ_TARGETS = scenario dist override experiment
 FUZZ_SEEDS_scenario = scenarios tests/data/scenarios tests/data/bad
-FUZZ_REPLAY = tests/fuzz/replay_scenario tests/fuzz/replay_dist tests/fuzz/replay_override
+FUZZ_REPLAY = tests/fuzz/replay_scenario tests/fuzz/replay_dist tests/fuzz/replay_override \
+	tests/fuzz/replay_experiment
 check_PROGRAMS += $(FUZZ_REPLAY)
 TESTS += $(FUZZ_REPLAY)
 FUZZ_COMMON = tests/fuzz/replay.c tests/fuzz/fuzz.h tests/fuzz/fuzz_util.c
@@ -21,9 +22,14 @@ tests_fuzz_replay_dist_LDADD = libpssim.a $(PSSIM_LIBS)
 tests_fuzz_replay_override_SOURCES = $(FUZZ_COMMON) tests/fuzz/fuzz_override.c
 tests_fuzz_replay_override_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_TARGET='"override"'
 tests_fuzz_replay_override_LDADD = libpssim.a $(PSSIM_LIBS)
-EXTRA_DIST += tests/fuzz/scenario tests/fuzz/dist tests/fuzz/override \
+tests_fuzz_replay_experiment_SOURCES = $(FUZZ_COMMON) tests/fuzz/fuzz_experiment.c
+tests_fuzz_replay_experiment_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_TARGET='"experiment"'
+tests_fuzz_replay_experiment_LDADD = libpssim.a $(PSSIM_LIBS)
+EXTRA_DIST += tests/fuzz/scenario tests/fuzz/dist tests/fuzz/override tests/fuzz/experiment \
 	tests/fuzz/scenario.dict tests/fuzz/dist.dict tests/fuzz/override.dict \
-	scripts/fuzz.sh scripts/check-valgrind.sh scripts/check-sanitizers.sh
+	tests/fuzz/experiment.dict \
+	scripts/fuzz.sh scripts/check-valgrind.sh scripts/check-sanitizers.sh \
+	scripts/setup-hardening.sh
 
 # make fuzz [FUZZ_SECONDS=N] [FUZZ_CC=clang-14]: libFuzzer with ASan and UBSan.
 FUZZ_CC = clang

@@ -12,6 +12,10 @@ Suite *trace_suite(void);
 Suite *series_suite(void);
 Suite *store_suite(void);
 Suite *plot_suite(void);
+Suite *batch_suite(void);
+Suite *aggregate_suite(void);
+Suite *compare_suite(void);
 
 const pssim_suite_fn pssim_suites[] = {hist_suite, metrics_suite, report_suite, trace_suite, series_suite,
-                                      store_suite, plot_suite, NULL};
+                                      store_suite, plot_suite, batch_suite, aggregate_suite,
+                                      compare_suite, NULL};

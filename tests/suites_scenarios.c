@@ -12,5 +12,6 @@
 
 Suite *load_suite(void);
 Suite *limits_suite(void);
+Suite *experiment_suite(void);
 
-const pssim_suite_fn pssim_suites[] = {load_suite, limits_suite, NULL};
+const pssim_suite_fn pssim_suites[] = {load_suite, limits_suite, experiment_suite, NULL};

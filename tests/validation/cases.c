@@ -175,7 +175,7 @@ const struct val_case val_cases[] = {
       {"response_mean", mmc_response_mean, est_response_mean}},
      NULL},
     {"md1-fifo", "md1-fifo.yaml", "fifo",
-     "M/D/1 FCFS, rho 0.7: Pollaczek-Khinchine mean wait lambda E[S^2]/(2(1-rho))",
+     "M/D/1 FCFS, rho 0.8: Pollaczek-Khinchine mean wait lambda E[S^2]/(2(1-rho))",
      {{"wait_mean", pk_wait_mean, est_wait_mean}}, NULL},
     {"utilization-nt-c8", "utilization-nt-c8.yaml", "nt",
      "utilisation law on 8 processors under nt, uniform service: U = lambda E[S]/c",

@@ -54,7 +54,6 @@ static int class_read(const struct ps_process_spec *ps, struct val_class *c)
     c->name = ps->name;
     c->lambda = 1e9 / ps->arrival_every.a;
     c->count = (long)ps->arrival_count;
-    c->deterministic = p->ops[0].dist.kind == SIM_DIST_CONST;
     return moments(&p->ops[0].dist, &c->es, &c->es2);
 }
 
@@ -112,16 +111,18 @@ int val_rep_read(struct val_rep *rep, const struct an_result *r, const struct va
     memset(rep, 0, sizeof *rep);
     rep->r = r;
     size_t cap = 0;
-    double cpu = NAN;
+    const struct an_row *cpu = NULL; /* the last cpu_time row */
     for (size_t i = 0; i < r->n; i++) {
         const struct an_row *row = &r->rows[i];
         if (row->scope != AN_SCOPE_PROCESS)
             continue;
         if (strcmp(row->name, "cpu_time") == 0)
-            cpu = row->value;
+            cpu = row;
         if (strcmp(row->name, "response_time") != 0)
             continue;
-        struct val_job j = {.response = row->value, .cpu = cpu};
+        struct val_job j = {.response = row->value, .cpu = NAN};
+        if (cpu && strcmp(cpu->entity, row->entity) == 0)
+            j.cpu = cpu->value;
         if ((j.cls = entity_class(m, row->entity, &j.k)) < 0)
             continue;
         if (rep->n == cap) {
@@ -144,9 +145,9 @@ void val_rep_free(struct val_rep *rep)
     rep->n = 0;
 }
 
-bool val_job_steady(const struct val_rep *rep, const struct val_model *m, const struct val_job *j)
+/* Whether job j is past the warm-up and before the run-out of its class. */
+static bool steady(const struct val_model *m, const struct val_job *j)
 {
-    (void)rep;
     long n = m->cls[j->cls].count;
     return j->k >= (long)(WARMUP_FRACTION * (double)n) &&
            j->k < n - (long)(RUNOUT_FRACTION * (double)n);
@@ -178,7 +179,7 @@ double val_steady_mean(const struct val_rep *rep, const struct val_model *m, int
     size_t n = 0;
     for (size_t i = 0; i < rep->n; i++) {
         const struct val_job *j = &rep->jobs[i];
-        if ((cls < 0 || j->cls == cls) && val_job_steady(rep, m, j)) {
+        if ((cls < 0 || j->cls == cls) && steady(m, j)) {
             sum += what_value(j, w);
             n++;
         }
@@ -199,7 +200,7 @@ double val_steady_quantile(const struct val_rep *rep, const struct val_model *m,
     if (!v)
         return NAN;
     for (size_t i = 0; i < rep->n; i++)
-        if ((cls < 0 || rep->jobs[i].cls == cls) && val_job_steady(rep, m, &rep->jobs[i]))
+        if ((cls < 0 || rep->jobs[i].cls == cls) && steady(m, &rep->jobs[i]))
             v[n++] = rep->jobs[i].response;
     qsort(v, n, sizeof *v, cmp_double);
     double q = n ? v[(size_t)ceil(p * (double)n) - 1] : NAN;

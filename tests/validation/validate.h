@@ -1,8 +1,8 @@
 /* tests/validation/validate.h - the validation suite's shared declarations (layer: tests).
  *
  * The suite runs scenario files whose answers are known in closed form
- * (the .yaml files of tests/validation) and compares what the simulator measures with
- * the formula.  validate.c drives the replications and prints the table,
+ * (the .yaml files of tests/validation) and compares what the simulator
+ * measures with the formula.  validate.c drives the replications and prints the table,
  * jobs.c turns a run's metric rows into per-job observations and
  * statistics, cases.c holds the closed forms and the list of cases, and
  * schedule.c records a run's slices and compares them with a schedule
@@ -32,7 +32,6 @@ struct val_class {
     const char *name;  /* the process name in the scenario */
     double lambda;     /* arrival rate */
     double es, es2;    /* E[S], E[S^2] of the service time */
-    bool deterministic; /* the service time is a constant */
     long count;        /* arrivals per replication */
 };
 
@@ -65,12 +64,11 @@ struct val_rep {
 /* Collect the jobs of a run.  0, or -1 out of memory. */
 int val_rep_read(struct val_rep *rep, const struct an_result *r, const struct val_model *m);
 void val_rep_free(struct val_rep *rep);
-/* Whether job j is past the warm-up and before the run-out of its class. */
-bool val_job_steady(const struct val_rep *rep, const struct val_model *m, const struct val_job *j);
 /* The value of a run-scope row, or NAN. */
 double val_run_metric(const struct val_rep *rep, const char *name);
 
-/* What to average over the steady jobs of one class (-1: every class). */
+/* What to average over the steady jobs (past the warm-up, before the run-out,
+ * see jobs.c) of one class (-1: every class). */
 enum val_what { VAL_RESPONSE, VAL_WAIT, VAL_WAITED };
 double val_steady_mean(const struct val_rep *rep, const struct val_model *m, int cls, enum val_what w);
 /* The p-quantile (nearest rank) of the steady jobs' response times. */
