@@ -5,29 +5,8 @@
 # example scenarios and the bad-input corpus, and checks exit codes, messages
 # and determinism.  Each check prints "ok" or "FAIL: why"; the script fails if
 # any check failed.
-set -u
-srcdir=${srcdir:-.}
-PSSIM=${PSSIM:-./pssim}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 1
-case $srcdir in /*) ;; *) srcdir=$OLDPWD/$srcdir ;; esac
-case $PSSIM in /*) ;; *) PSSIM=$OLDPWD/$PSSIM ;; esac
-failed=0
+. "$(dirname "$0")/e2e_lib.sh"
 
-ok() { echo "ok - $1"; }
-fail() { echo "FAIL - $1"; failed=1; }
-
-# expect_exit CODE DESCRIPTION COMMAND...: run, compare the exit status
-expect_exit() {
-    want=$1 desc=$2
-    shift 2
-    "$@" >out.txt 2>err.txt
-    got=$?
-    if [ "$got" -eq "$want" ]; then ok "$desc"; else
-        fail "$desc: exit $got, expected $want"; sed 's/^/    /' err.txt | head -5
-    fi
-}
 
 # --- every example scenario is valid and runs, under every policy ---------
 policies=$("$PSSIM" run --help | sed -n '/^policies/,$p' | awk 'NR > 1 && NF { print $1 }')

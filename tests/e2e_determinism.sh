@@ -7,18 +7,7 @@
 # precision, in their stored order); then once more with another seed,
 # which must change all three.  The two runs share one database, so the
 # rows are compared run by run.
-set -u
-srcdir=${srcdir:-.}
-PSSIM=${PSSIM:-./pssim}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 1
-case $srcdir in /*) ;; *) srcdir=$OLDPWD/$srcdir ;; esac
-case $PSSIM in /*) ;; *) PSSIM=$OLDPWD/$PSSIM ;; esac
-failed=0
-
-ok() { echo "ok - $1"; }
-fail() { echo "FAIL - $1"; failed=1; }
+. "$(dirname "$0")/e2e_lib.sh"
 
 # run TAG SCENARIO SEED: TAG.json (without wall time), TAG.csv, TAG.rows
 run() {

@@ -7,18 +7,7 @@
 # device as an empirical file), or hang in a deadlock of its own making.
 # Each check prints "ok" or "FAIL: why"; the script fails if any failed.
 # Under `make check-sanitizers` the same runs are checked for memory errors.
-set -u
-srcdir=${srcdir:-.}
-PSSIM=${PSSIM:-./pssim}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 1
-case $srcdir in /*) ;; *) srcdir=$OLDPWD/$srcdir ;; esac
-case $PSSIM in /*) ;; *) PSSIM=$OLDPWD/$PSSIM ;; esac
-failed=0
-
-ok() { echo "ok - $1"; }
-fail() { echo "FAIL - $1"; failed=1; }
+. "$(dirname "$0")/e2e_lib.sh"
 
 # expect CODE SECONDS PATTERN DESCRIPTION COMMAND...: the command exits CODE
 # within SECONDS and its stderr matches the grep pattern PATTERN.

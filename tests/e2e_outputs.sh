@@ -13,27 +13,7 @@
 # itself in the database (which stays intact) and either no file or the
 # whole trace under the trace's final name; plots are written whole (no
 # temporary file left behind).
-set -u
-srcdir=${srcdir:-.}
-PSSIM=${PSSIM:-./pssim}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 1
-case $srcdir in /*) ;; *) srcdir=$OLDPWD/$srcdir ;; esac
-case $PSSIM in /*) ;; *) PSSIM=$OLDPWD/$PSSIM ;; esac
-failed=0
-
-ok() { echo "ok - $1"; }
-fail() { echo "FAIL - $1"; failed=1; }
-# check DESCRIPTION COMMAND...: ok when the command succeeds
-check() {
-    desc=$1
-    shift
-    if "$@" >check.out 2>&1; then ok "$desc"; else
-        fail "$desc"
-        sed 's/^/    /' check.out | head -5
-    fi
-}
+. "$(dirname "$0")/e2e_lib.sh"
 sql() { sqlite3 -batch -noheader "$@"; }
 
 # the value of JSON path $2 in file $1, or "invalid" when it does not parse

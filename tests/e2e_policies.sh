@@ -5,17 +5,7 @@
 # what each policy promises through the metrics of `--json`: rr's
 # `machine.slice`, gfp's strict priorities, eevdf's weighted shares.  Each
 # check prints "ok" or "FAIL: why"; the script fails if any check failed.
-set -u
-srcdir=${srcdir:-.}
-PSSIM=${PSSIM:-./pssim}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 1
-case $PSSIM in /*) ;; *) PSSIM=$OLDPWD/$PSSIM ;; esac
-failed=0
-
-ok() { echo "ok - $1"; }
-fail() { echo "FAIL - $1"; failed=1; }
+. "$(dirname "$0")/e2e_lib.sh"
 
 # metric FILE SCOPE ENTITY NAME: the value of one metric row of a --json run
 metric() {

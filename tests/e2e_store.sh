@@ -8,26 +8,10 @@
 # scenario or a database never run anything, and the failure cases give the
 # documented exit codes.  Each check prints "ok", "FAIL" or "SKIP" (a tool is
 # missing: not counted as passed); the script fails if any check failed.
-set -u
-srcdir=${srcdir:-.}
-PSSIM=${PSSIM:-./pssim}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 1
-case $srcdir in /*) ;; *) srcdir=$OLDPWD/$srcdir ;; esac
-case $PSSIM in /*) ;; *) PSSIM=$OLDPWD/$PSSIM ;; esac
+. "$(dirname "$0")/e2e_lib.sh"
 demo=$srcdir/scenarios/demo.yaml
 plots="gantt latency_subsystem latency_priority_class share_entitlement utilization"
-failed=0
-
-ok() { echo "ok - $1"; }
-fail() { echo "FAIL - $1"; failed=1; }
 skip() { echo "SKIP - $1"; }
-check() { # check DESCRIPTION COMMAND...: ok when the command succeeds
-    desc=$1
-    shift
-    if "$@"; then ok "$desc"; else fail "$desc"; fi
-}
 have() { command -v "$1" >/dev/null 2>&1; }
 
 # --- what is stored is what --json prints ----------------------------------

@@ -6,18 +6,7 @@
 # metrics, so that a change in the models that alters what an example shows
 # is noticed.  Each check prints "ok" or "FAIL: why"; the script fails if any
 # check failed.
-set -u
-srcdir=${srcdir:-.}
-PSSIM=${PSSIM:-./pssim}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 1
-case $srcdir in /*) ;; *) srcdir=$OLDPWD/$srcdir ;; esac
-case $PSSIM in /*) ;; *) PSSIM=$OLDPWD/$PSSIM ;; esac
-failed=0
-
-ok() { echo "ok - $1"; }
-fail() { echo "FAIL - $1"; failed=1; }
+. "$(dirname "$0")/e2e_lib.sh"
 
 # run NAME [ARGS...]: simulate scenarios/NAME.yaml into NAME.json, stderr into NAME.err
 run() {

@@ -15,27 +15,7 @@
 # Then: names as hostile as the loader allows, an unknown extension (exit
 # 2), a failed run and a full disk (no trace left, exit 3), Ctrl-C (the
 # trace is kept whole), determinism, and flat memory with a trace.
-set -u
-srcdir=${srcdir:-.}
-PSSIM=${PSSIM:-./pssim}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 1
-case $srcdir in /*) ;; *) srcdir=$OLDPWD/$srcdir ;; esac
-case $PSSIM in /*) ;; *) PSSIM=$OLDPWD/$PSSIM ;; esac
-failed=0
-
-ok() { echo "ok - $1"; }
-fail() { echo "FAIL - $1"; failed=1; }
-# check DESCRIPTION COMMAND...: ok when the command succeeds
-check() {
-    desc=$1
-    shift
-    if "$@" >check.out 2>&1; then ok "$desc"; else
-        fail "$desc"
-        sed 's/^/    /' check.out | head -5
-    fi
-}
+. "$(dirname "$0")/e2e_lib.sh"
 
 # metric SCOPE NAME FILE: "entity value" lines of one metric from --json
 metric() {

@@ -1,7 +1,7 @@
 # tests/local.mk - end-to-end tests of the pssim command.  Unit-test
 # programs are declared by each layer's local.mk.
 TESTS += tests/e2e.sh
-EXTRA_DIST += tests/e2e.sh tests/data
+EXTRA_DIST += tests/e2e.sh tests/e2e_lib.sh tests/data
 TESTS += tests/e2e_trace.sh
 EXTRA_DIST += tests/e2e_trace.sh
 TESTS += tests/e2e_store.sh
