@@ -383,7 +383,8 @@ int an_agg_compute(struct an_store *st, struct an_agg *a, FILE *errfp)
     struct collect c = {0};
     size_t gcap = 0;
     int rc = 0;
-    qsort(a->runs, a->nruns, sizeof *a->runs, cmp_run);
+    if (a->nruns) /* runs is NULL without runs */
+        qsort(a->runs, a->nruns, sizeof *a->runs, cmp_run);
     sqlite3_exec(an__store_db(st), "BEGIN", NULL, NULL, NULL); /* one snapshot for all */
     for (size_t i = 0, j; rc == 0 && i < a->nruns; i = j) {
         for (j = i + 1; j < a->nruns && same_point(&a->runs[i], &a->runs[j]); j++)

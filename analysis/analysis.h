@@ -265,6 +265,7 @@ struct an_batch_options {
     FILE *progress;     /* NULL: no progress */
     bool bar;           /* one line redrawn (a terminal), else a line per run */
     volatile sig_atomic_t *stop_flag; /* raised by a signal handler: stop now */
+    sim_time_t gantt_window; /* slices stored per run: [0, this); 0: AN_SERIES_WINDOW */
 };
 
 struct an_batch_summary {

@@ -174,7 +174,8 @@ static int spawn(struct batch *b, struct worker *w)
     if (pid == 0) {
         close(sv[0]);
         child_setup(b, parent);
-        _exit(an__batch_worker(b->e, sv[1])); /* _exit: the parent's database stays its own */
+        /* _exit: the parent's database and stdio stay its own */
+        _exit(an__batch_worker(b->e, b->o->gantt_window, sv[1]));
     }
     close(sv[1]);
     if (pid < 0) {

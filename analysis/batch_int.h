@@ -21,6 +21,7 @@
 #include <stdio.h>
 
 #include "scenarios/scenarios.h"
+#include "sim/sim.h"
 
 struct sqlite3;
 
@@ -59,11 +60,13 @@ extern const char *const an__run_tables[];
 /* ===== one run in a worker (analysis/batch_worker.c) ==================== */
 
 /* Run i of experiment `e` (whose id in the image is made by
- * an__experiment_id), and the bytes of a results database holding just it,
+ * an__experiment_id), with Gantt slices over [0, gantt_window) (0: the
+ * default window), and the bytes of a results database holding just it,
  * sqlite3_malloc'd, in *img.  A run that cannot be loaded or simulated is
  * stored with status "error" and its message.  0, or -1 when even that
  * cannot be done (out of memory). */
-int an__batch_image(const struct scn_experiment *e, size_t i, unsigned char **img, size_t *size);
+int an__batch_image(const struct scn_experiment *e, size_t i, sim_time_t gantt_window,
+                    unsigned char **img, size_t *size);
 
 /* A run that failed before it had any result: status "error", `message`.
  * Stored through `st` into experiment `xid`.  0 or -1 (message on errfp). */
@@ -79,7 +82,7 @@ int an__write_full(int fd, const void *buf, size_t n);
 /* The body of a worker process: read run indices (uint64_t) from `fd`,
  * write back for each a header {index, size} (two uint64_t) and the image,
  * until end of file.  Returns the process exit status. */
-int an__batch_worker(const struct scn_experiment *e, int fd);
+int an__batch_worker(const struct scn_experiment *e, sim_time_t gantt_window, int fd);
 
 /* ===== progress (analysis/batch_progress.c) ============================= */
 

@@ -98,8 +98,8 @@ int an__batch_store_failure(struct an_store *st, int64_t xid, const struct scn_e
 
 /* Simulate run i into `st`; anything that goes wrong is stored as the
  * run's failure, with what was written on mf (whose buffer is *msgs). */
-static int simulate(const struct scn_experiment *e, size_t i, struct an_store *st, int64_t xid,
-                    FILE *mf, char **msgs)
+static int simulate(const struct scn_experiment *e, size_t i, sim_time_t window,
+                    struct an_store *st, int64_t xid, FILE *mf, char **msgs)
 {
     size_t point = i / (size_t)e->replications;
     int rep = (int)(i % (size_t)e->replications);
@@ -113,7 +113,7 @@ static int simulate(const struct scn_experiment *e, size_t i, struct an_store *s
     free(ov);
     if (loaded != 0)
         return an__batch_store_failure(st, xid, e, i, captured(mf, msgs), &id, mf);
-    struct an_series *series = an_series_new(0);
+    struct an_series *series = an_series_new(window);
     struct an_listener l = series ? an_series_listener(series) : (struct an_listener){0};
     struct an_run_options opt = {.seed = scn_experiment_seed(e, point, rep), .has_seed = true,
                                  .listeners = &l, .nlisteners = series ? 1 : 0};
@@ -133,7 +133,8 @@ static int simulate(const struct scn_experiment *e, size_t i, struct an_store *s
     return rc;
 }
 
-int an__batch_image(const struct scn_experiment *e, size_t i, unsigned char **img, size_t *size)
+int an__batch_image(const struct scn_experiment *e, size_t i, sim_time_t gantt_window,
+                    unsigned char **img, size_t *size)
 {
     char *msgs = NULL;
     size_t len;
@@ -147,7 +148,7 @@ int an__batch_image(const struct scn_experiment *e, size_t i, unsigned char **im
     int rc = an_store_open(&st, ":memory:", mf) != 0 ||
              an__experiment_id(an__store_db(st), ":memory:", e->name, e->hash, e->text, &xid,
                                mf) != 0 ||
-             simulate(e, i, st, xid, mf, &msgs) != 0;
+             simulate(e, i, gantt_window, st, xid, mf, &msgs) != 0;
     if (rc == 0) {
         sqlite3_int64 n = 0;
         *img = sqlite3_serialize(an__store_db(st), "main", &n, 0);
@@ -160,7 +161,7 @@ int an__batch_image(const struct scn_experiment *e, size_t i, unsigned char **im
     return rc ? -1 : 0;
 }
 
-int an__batch_worker(const struct scn_experiment *e, int fd)
+int an__batch_worker(const struct scn_experiment *e, sim_time_t gantt_window, int fd)
 {
     for (;;) {
         uint64_t i;
@@ -169,7 +170,8 @@ int an__batch_worker(const struct scn_experiment *e, int fd)
             return got == 0 ? 0 : 1; /* end of file: the batch is over */
         unsigned char *img = NULL;
         size_t size = 0;
-        an__batch_image(e, (size_t)i, &img, &size); /* size 0: the parent records a failure */
+        /* size 0: the parent records a failure */
+        an__batch_image(e, (size_t)i, gantt_window, &img, &size);
         uint64_t head[2] = {i, size};
         int rc = an__write_full(fd, head, sizeof head) || an__write_full(fd, img, size);
         sqlite3_free(img);

@@ -222,7 +222,8 @@ static int read_leaves(struct an_store *st, struct leaves *out, FILE *errfp)
         }
     sqlite3_finalize(s);
     if (rc == SQLITE_DONE) { /* unquoting the keys may have changed their order */
-        qsort(out->l, out->n, sizeof *out->l, cmp_leaves);
+        if (out->n) /* out->l is NULL without leaves: qsort must not see it */
+            qsort(out->l, out->n, sizeof *out->l, cmp_leaves);
         return 0;
     }
     if (rc == SQLITE_NOMEM)
@@ -616,7 +617,7 @@ int an_compare(struct an_store *base, struct an_store *cand, const struct an_com
     if (!used)
         fprintf(errfp, "pssim: out of memory\n");
     free(used);
-    if (rc == 0)
+    if (rc == 0 && out->nrows)
         qsort(out->rows, out->nrows, sizeof *out->rows, cmp_row);
     return rc;
 }

@@ -24,6 +24,7 @@
 
 static const char help[] =
     "usage: pssim batch EXPERIMENT [-j N] [--db FILE] [--resume] [--shard K/N] [--out DIR]\n"
+    "                              [--gantt-window T] [--check] [--quiet]\n"
     "\n"
     "Run every run of an experiment file (a scenario, a sweep over scenario keys,\n"
     "replications and a base seed; README \"Batch experiments\") on N worker\n"
@@ -42,6 +43,9 @@ static const char help[] =
     "                      i % N == K - 1, for splitting a batch across machines;\n"
     "                      then combine the databases with `pssim merge`\n"
     "  --out DIR           afterwards, draw the plots the experiment declares into DIR\n"
+    "  --gantt-window T    simulated time each run's Gantt slices cover (default 2s,\n"
+    "                      as for pssim run); a shorter one makes a batch of short\n"
+    "                      runs faster and its database smaller\n"
     "  --check             only load and validate the experiment (its scenario under\n"
     "                      every sweep point) and print its runs; store nothing\n"
     "  --quiet             no progress\n"
@@ -61,7 +65,7 @@ static void on_signal(int sig)
 
 struct batch_args {
     const char *experiment, *out;
-    const char *shard_text; /* as given, for the resume hint */
+    const char *shard_text, *gantt_text; /* as given, for the resume hint */
     struct an_batch_options o;
     bool quiet, jobs_given, check;
 };
@@ -94,6 +98,7 @@ static int parse_shard(const char *s, struct an_batch_options *o)
 static int parse_option(int c, struct batch_args *a)
 {
     unsigned long long v;
+    struct sim_parse_error perr;
     switch (c) {
     case 'j':
         if (cli_parse_u64(optarg, &v) || v < 1 || v > 4096)
@@ -108,6 +113,12 @@ static int parse_option(int c, struct batch_args *a)
     case 'o': a->out = optarg; return 0;
     case 'q': a->quiet = true; return 0;
     case 'c': a->check = true; return 0;
+    case 'g':
+        a->gantt_text = optarg;
+        if (sim_duration_parse(optarg, &a->o.gantt_window, &perr) || a->o.gantt_window <= 0)
+            return cli_usage_error("batch", "--gantt-window '%s': %s", optarg,
+                                   a->o.gantt_window <= 0 ? "must be > 0" : perr.msg);
+        return 0;
     default: return cli_usage_error("batch", "unknown option");
     }
 }
@@ -118,7 +129,7 @@ static int parse_args(int argc, char **argv, struct batch_args *a)
         {"jobs", required_argument, NULL, 'j'},  {"db", required_argument, NULL, 'D'},
         {"resume", no_argument, NULL, 'r'},      {"shard", required_argument, NULL, 's'},
         {"out", required_argument, NULL, 'o'},   {"quiet", no_argument, NULL, 'q'},
-        {"check", no_argument, NULL, 'c'},
+        {"check", no_argument, NULL, 'c'},       {"gantt-window", required_argument, NULL, 'g'},
         {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
     };
     int c;
@@ -163,6 +174,8 @@ static void print_resume_hint(const struct batch_args *a, const struct an_batch_
         fprintf(stderr, " --shard %s", a->shard_text);
     if (a->jobs_given)
         fprintf(stderr, " -j %d", a->o.jobs);
+    if (a->gantt_text)
+        fprintf(stderr, " --gantt-window %s", a->gantt_text);
     fputc('\n', stderr);
 }
 

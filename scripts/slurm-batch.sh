@@ -27,6 +27,8 @@
 #
 # The same file is the jobs' script: sbatch runs it with "task" or "merge" as
 # its first argument, then the pssim program and the rest.
+#
+# SPDX-License-Identifier: MIT
 set -eu
 
 die() { echo "slurm-batch.sh: $*" >&2; exit 2; }

@@ -348,6 +348,32 @@ START_TEST(test_batch_progress_lines)
 }
 END_TEST
 
+/* --gantt-window bounds the slices each run stores, as for pssim run. */
+START_TEST(test_batch_gantt_window_bounds_slices)
+{
+    struct tmp t;
+    struct scn_experiment e;
+    struct an_batch_summary sum;
+    tmp_init(&t);
+    experiment(&t, 1, 1, NULL, &e);
+    batch_ok(&t, "w.db", &e, (struct an_batch_options){.gantt_window = SIM_MS}, &sum);
+    batch_ok(&t, "w2.db", &e, (struct an_batch_options){0}, &sum);
+    sqlite3 *h = raw(&t, "w.db"), *h2 = raw(&t, "w2.db");
+    ck_assert_int_eq(scalar(h, "SELECT max(gantt_window_ns) FROM runs"), 1000000);
+    ck_assert_int_eq(scalar(h, "SELECT count(*) FROM slices WHERE start_ns >= 1000000"), 0);
+    ck_assert_int_gt(scalar(h, "SELECT count(*) FROM slices"), 0);
+    ck_assert_int_gt(scalar(h2, "SELECT count(*) FROM slices WHERE start_ns >= 1000000"), 0);
+    char *a = metric_dump(&t, "w.db"), *b = metric_dump(&t, "w2.db");
+    ck_assert_str_eq(a, b); /* what is drawn changes, not what is measured */
+    free(a);
+    free(b);
+    sqlite3_close(h);
+    sqlite3_close(h2);
+    scn_experiment_free(&e);
+    tmp_remove(&t);
+}
+END_TEST
+
 /* ===== the copy and the merge =========================================== */
 
 /* The copy names every column of runs and every table of per-run rows. */
@@ -565,7 +591,7 @@ START_TEST(test_batch_image_holds_one_run)
     size_t size;
     tmp_init(&t);
     experiment(&t, 2, 1, NULL, &e);
-    ck_assert_int_eq(an__batch_image(&e, 5, &img, &size), 0);
+    ck_assert_int_eq(an__batch_image(&e, 5, 0, &img, &size), 0);
     sqlite3 *db;
     ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
     ck_assert_int_eq(sqlite3_deserialize(db, "main", img, (sqlite3_int64)size,
@@ -599,6 +625,7 @@ Suite *batch_suite(void)
     tcase_add_test(b, test_batch_stop_flag_interrupts);
     tcase_add_test(b, test_batch_progress_lines);
     tcase_add_test(b, test_batch_image_holds_one_run);
+    tcase_add_test(b, test_batch_gantt_window_bounds_slices);
     suite_add_tcase(s, b);
     TCase *m = tcase_create("merge");
     tcase_set_timeout(m, 60);

@@ -12,24 +12,8 @@
 # refusals exit 2 with their messages.  Each check prints "ok", "FAIL" or
 # "SKIP"; the script fails if any check failed, and is skipped (77) without
 # the sqlite3 command.
-set -u
-srcdir=${srcdir:-.}
-PSSIM=${PSSIM:-./pssim}
+. "$(dirname "$0")/e2e_lib.sh"
 command -v sqlite3 >/dev/null 2>&1 || { echo "SKIP: the sqlite3 command is missing"; exit 77; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 1
-case $srcdir in /*) ;; *) srcdir=$OLDPWD/$srcdir ;; esac
-case $PSSIM in /*) ;; *) PSSIM=$OLDPWD/$PSSIM ;; esac
-failed=0
-
-ok() { echo "ok - $1"; }
-fail() { echo "FAIL - $1"; failed=1; }
-check() { # check DESCRIPTION COMMAND...: ok when the command succeeds
-    desc=$1
-    shift
-    if "$@"; then ok "$desc"; else fail "$desc"; fi
-}
 
 # experiment FILE NAME [EXTRA SWEEP LINE]: the 2 x 2 x 3 experiment
 experiment() {

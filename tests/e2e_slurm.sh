@@ -15,11 +15,7 @@
 # When the cluster cannot be brought up (not root, the packages missing,
 # a daemon that does not start), it says why and exits 77: skipped, never
 # passed.
-set -u
-srcdir=${srcdir:-.}
-PSSIM=${PSSIM:-./pssim}
-case $srcdir in /*) ;; *) srcdir=$PWD/$srcdir ;; esac
-case $PSSIM in /*) ;; *) PSSIM=$PWD/$PSSIM ;; esac
+. "$(dirname "$0")/e2e_lib.sh"
 TIMEOUT=${PSSIM_SLURM_TIMEOUT:-180} # seconds for the whole job array and merge
 
 skip() { echo "SKIP: $*"; exit 77; }
@@ -30,7 +26,7 @@ for p in munged slurmctld slurmd sbatch sinfo scontrol sqlite3; do
         skip "$p is missing (sh scripts/setup-cluster.sh installs slurm-wlm and munge)"
 done
 
-state=$(mktemp -d /tmp/pssim-slurm-XXXXXX)
+state=$work # the daemons' configuration, keys, sockets, logs and spools
 chmod 755 "$state"
 pids=""
 stop_daemons() {
@@ -42,9 +38,8 @@ stop_daemons() {
     done
     pids=""
 }
-trap 'stop_daemons; rm -rf "$state"' EXIT
+trap 'stop_daemons; rm -rf "$work"' EXIT
 trap 'exit 1' INT TERM
-cd "$state" || exit 1
 # why: tell what failed, with the end of the daemons' logs, and skip
 why() {
     echo "the one-node cluster could not be brought up: $*"
@@ -129,9 +124,6 @@ wait_for 30 $! node_up || why "the node did not come up (sinfo: $(sinfo -h -o '%
 echo "one-node cluster up: $cpus CPUs, $mem MB, slurmctld on port $base"
 
 # --- the job array and its merge ------------------------------------------------
-failed=0
-ok() { echo "ok - $1"; }
-fail() { echo "FAIL - $1"; failed=1; }
 cat >exp.yaml <<EOF
 experiment: sweep
 scenario: $srcdir/tests/data/batch/busy.yaml
