@@ -77,6 +77,8 @@ struct qdef {
 static const struct qdef RUN_LAT[] = {
     {0.50, "latency_p50"}, {0.95, "latency_p95"}, {0.99, "latency_p99"}, {0, NULL}};
 static const struct qdef GROUP_LAT[] = {{0.50, "latency_p50"}, {0.99, "latency_p99"}, {0, NULL}};
+static const struct qdef SUBSYSTEM_LAT[] = {
+    {0.50, "latency_p50"}, {0.95, "latency_p95"}, {0.99, "latency_p99"}, {0, NULL}};
 static const struct qdef THREAD_LAT[] = {{0.99, "latency_p99"}, {0, NULL}};
 static const struct qdef RESPONSE[] = {{0.99, "response_p99"}, {0, NULL}};
 
@@ -133,6 +135,10 @@ struct jain {
 
 struct subsystem_acc {
     int nprocesses;
+    uint64_t preemptions, migrations, completed;
+    sim_time_t lat_max, starvation_max;
+    double resp_sum;
+    struct an_hist resp;
     uint64_t started, failed;      /* processes that ran; creations vetoed */
     sim_time_t creation_sum;
     sim_time_t cpu;   /* at finish */
@@ -271,9 +277,22 @@ static void on_process_exit(void *ctx, sim_time_t now, const struct ps_process *
     pa->exited = true;
     pa->response = now - p->arrival_time;
     double s = sim_time_to_seconds(pa->response);
+    struct subsystem_acc *ss = &am->ss[p->subsystem];
     am->completed++;
+    ss->completed++;
     am->resp_sum += s;
+    ss->resp_sum += s;
     hist_add(am, &am->resp, pa->response);
+    hist_add(am, &ss->resp, pa->response);
+}
+
+/* Raise the run's and a subsystem's maximum to v. */
+static void note_max(sim_time_t *run, sim_time_t *subsystem, sim_time_t v)
+{
+    if (v > *run)
+        *run = v;
+    if (v > *subsystem)
+        *subsystem = v;
 }
 
 static void on_thread_create(void *ctx, sim_time_t now, const struct ke_thread *t)
@@ -299,8 +318,10 @@ static void on_ready(void *ctx, sim_time_t now, const struct ke_thread *t, enum 
         ta->lat_pending = true;
         ta->lat_since = now;
     }
-    if (why == KE_READY_PREEMPTED)
+    if (why == KE_READY_PREEMPTED) {
         am->preemptions++;
+        am->ss[t->process->subsystem].preemptions++;
+    }
 }
 
 /* One sample feeds the thread, its process, its subsystem and the run. */
@@ -313,8 +334,7 @@ static void latency_sample(struct an_metrics *am, struct thread_acc *ta, sim_tim
     hist_add(am, &am->pr[p->index].lat, d);
     hist_add(am, &am->ss[p->subsystem].lat, d);
     hist_add(am, &am->lat, d);
-    if (d > am->lat_max)
-        am->lat_max = d;
+    note_max(&am->lat_max, &am->ss[p->subsystem].lat_max, d);
 }
 
 static void switch_in(struct an_metrics *am, sim_time_t now, const struct ke_cpu *c,
@@ -325,15 +345,16 @@ static void switch_in(struct an_metrics *am, sim_time_t now, const struct ke_cpu
         return;
     ta->runnable = true;
     sim_time_t waited = close_interval(&ta->is_ready, ta->ready_since, now, &ta->ready);
-    if (waited > am->starvation_max)
-        am->starvation_max = waited;
+    note_max(&am->starvation_max, &am->ss[t->process->subsystem].starvation_max, waited);
     if (ta->lat_pending)
         latency_sample(am, ta, now);
     if (ta->running) /* switched to itself: the same Running interval goes on */
         return;
     ta->switches++;
-    if (ta->last_cpu >= 0 && ta->last_cpu != c->number)
+    if (ta->last_cpu >= 0 && ta->last_cpu != c->number) {
         am->migrations++;
+        am->ss[t->process->subsystem].migrations++;
+    }
     ta->last_cpu = c->number;
     ta->running = true;
     ta->run_since = now;
@@ -472,8 +493,10 @@ void an_metrics_free(struct an_metrics *am)
         an_hist_free(&am->th[i].lat);
     for (size_t i = 0; i < am->npr; i++)
         an_hist_free(&am->pr[i].lat);
-    for (int s = 0; s < PS_SUBSYSTEM_COUNT; s++)
+    for (int s = 0; s < PS_SUBSYSTEM_COUNT; s++) {
         an_hist_free(&am->ss[s].lat);
+        an_hist_free(&am->ss[s].resp);
+    }
     an_hist_free(&am->lat);
     an_hist_free(&am->resp);
     free(am->dr);
@@ -494,8 +517,7 @@ static void close_all(struct an_metrics *am, sim_time_t end)
             continue;
         close_interval(&ta->running, ta->run_since, end, &ta->cpu);
         sim_time_t waited = close_interval(&ta->is_ready, ta->ready_since, end, &ta->ready);
-        if (waited > am->starvation_max)
-            am->starvation_max = waited;
+        note_max(&am->starvation_max, &am->ss[ta->t->process->subsystem].starvation_max, waited);
         ta->wait_by_kind[ta->wait_kind] +=
             close_interval(&ta->waiting, ta->wait_since, end, &ta->wait);
     }
@@ -588,8 +610,15 @@ static void emit_subsystems(struct an_metrics *am, struct emit *e, double capaci
         put(e, "cpu_time", sim_time_to_seconds(ss->cpu));
         put(e, "share", ratio(sim_time_to_seconds(ss->cpu), capacity));
         put(e, "jain_fairness", jain_value(&ss->jain));
-        put_quants(e, &ss->lat, GROUP_LAT);
+        put_quants(e, &ss->lat, SUBSYSTEM_LAT);
         put(e, "switches", (double)ss->switches);
+        put(e, "preemptions", (double)ss->preemptions);
+        put(e, "migrations", (double)ss->migrations);
+        put(e, "latency_max", sim_time_to_seconds(ss->lat_max));
+        put(e, "starvation_max", sim_time_to_seconds(ss->starvation_max));
+        put(e, "response_mean", ratio(ss->resp_sum, (double)ss->completed));
+        put_quants(e, &ss->resp, RESPONSE);
+        put(e, "processes_completed", (double)ss->completed);
         put(e, "creation_latency_mean",
             ratio(sim_time_to_seconds(ss->creation_sum), (double)ss->started));
         put(e, "creations_failed", (double)ss->failed);

@@ -446,6 +446,27 @@ START_TEST(test_metrics_mux_forwards_in_order)
 }
 END_TEST
 
+START_TEST(test_metrics_subsystem_breakdown_of_run_metrics)
+{
+    struct world w;
+    world_init(&w, 2);
+    ready(&w, 0, 0, KE_READY_START);
+    sw(&w, 0, 0, -1, 0);           /* app/a (win32) runs on cpu 0 */
+    ready(&w, MS(1), 2, KE_READY_START);
+    sw(&w, MS(3), 0, 0, 2);        /* svc/c (wsl) preempts it after 2 ms ready */
+    ready(&w, MS(3), 0, KE_READY_PREEMPTED);
+    sw(&w, MS(4), 1, -1, 0);       /* app/a resumes on cpu 1: a migration */
+    finish(&w, MS(10));
+    ck_assert_double_eq(metric(&w, AN_SCOPE_SUBSYSTEM, "win32", "preemptions"), 1);
+    ck_assert_double_eq(metric(&w, AN_SCOPE_SUBSYSTEM, "wsl", "preemptions"), 0);
+    ck_assert_double_eq(metric(&w, AN_SCOPE_SUBSYSTEM, "win32", "migrations"), 1);
+    ck_assert_double_eq(metric(&w, AN_SCOPE_SUBSYSTEM, "wsl", "latency_max"), MS(2) / 1e9);
+    ck_assert_double_eq(metric(&w, AN_SCOPE_SUBSYSTEM, "win32", "starvation_max"), MS(1) / 1e9);
+    ck_assert_double_eq(run_metric(&w, "starvation_max"), MS(2) / 1e9);
+    world_free(&w);
+}
+END_TEST
+
 Suite *metrics_suite(void)
 {
     Suite *s = suite_create("metrics");
@@ -461,6 +482,7 @@ Suite *metrics_suite(void)
     tcase_add_test(tc, test_metrics_starvation_counts_to_end);
     tcase_add_test(tc, test_metrics_migrations_counted);
     tcase_add_test(tc, test_metrics_context_switches_exclude_idle_and_self);
+    tcase_add_test(tc, test_metrics_subsystem_breakdown_of_run_metrics);
     tcase_add_test(tc, test_metrics_utilization_two_cpus_half_busy);
     tcase_add_test(tc, test_metrics_jain_equal_threads);
     tcase_add_test(tc, test_metrics_jain_one_to_three);
