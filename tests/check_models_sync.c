@@ -7,6 +7,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "tests/check.h"
@@ -448,6 +449,151 @@ START_TEST(test_sync_starvation_boost_vanishes_at_quantum_end_r3_7)
 }
 END_TEST
 
+START_TEST(test_sync_wait_satisfied_at_once_charges_a_unit_r2_9)
+{
+    h_workload(&wl, 1, "nt");
+    struct ps_process_spec *p = h_process(&wl, "p", PS_CLASS_NORMAL, false);
+    int e = h_object(&wl, "e", KE_OBJ_EVENT);
+    wl.objects[e].notification = wl.objects[e].signaled = true;
+    struct ps_thread_spec *a = h_thread(p, "a", KE_REL_NORMAL);
+    uint32_t l = h_open(a, KE_OP_LOOP, 6);
+    h_sync(a, KE_OP_WAIT, e, 0);
+    h_close(a, l);
+    h_op(a, KE_OP_RUN, 10 * SIM_MS);
+    h_hog(p, "b", KE_REL_NORMAL);
+    ck_assert_int_eq(h_run(&wl, 50 * SIM_MS, &run), KE_RUN_DONE);
+    /* six waits that never block use up a's 6 units: it yields to b at once */
+    ck_assert_int_ge(run.nsw, 2);
+    ck_assert_int_eq(run.sw[1].at, 0);
+    ck_assert_int_eq(run.sw[1].prev, 0);
+    ck_assert_int_eq(run.sw[1].next, 1);
+}
+END_TEST
+
+START_TEST(test_sync_standby_thread_is_displaced_by_a_higher_one_r4_5)
+{
+    h_workload(&wl, 1, "nt");
+    struct ps_process_spec *p = h_process(&wl, "p", PS_CLASS_NORMAL, false);
+    int e = h_object(&wl, "e", KE_OBJ_EVENT);
+    wl.objects[e].notification = true;
+    struct ps_thread_spec *pt = at_then(p, "p10", 0, KE_OP_WAIT, e, 0);
+    pt->priority = KE_REL_HIGHEST; /* 10 */
+    h_op(pt, KE_OP_RUN, SIM_MS);
+    struct ps_thread_spec *q = at_then(p, "q15", SIM_US, KE_OP_WAIT, e, 0); /* waits second */
+    q->priority = KE_REL_TIME_CRITICAL; /* 15 */
+    h_op(q, KE_OP_RUN, SIM_MS);
+    struct ps_thread_spec *s8 = h_thread(p, "setter", KE_REL_NORMAL);
+    h_op(s8, KE_OP_RUN, SIM_MS);
+    h_sync(s8, KE_OP_SET, e, 1);
+    h_op(s8, KE_OP_RUN, SIM_MS);
+    ck_assert_int_eq(h_run(&wl, 50 * SIM_MS, &run), KE_RUN_DONE);
+    /* at 1 ms one set readies p10 (Standby over the setter) then q15, which
+     * displaces it: q15 runs, then p10, then the setter */
+    const struct h_readied *r = h_ready_after(&run, 0, KE_READY_REQUEUE, SIM_MS);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_int_eq(r->at, SIM_MS);
+    const struct h_switch *sw = h_switch_after(&run, 0, SIM_MS);
+    ck_assert_int_eq(sw->next, 1);
+    sw = h_switch_after(&run, 0, SIM_MS + 1);
+    ck_assert_int_eq(sw->at, 2 * SIM_MS);
+    ck_assert_int_eq(sw->next, 0);
+}
+END_TEST
+
+static int boosts_at(sim_time_t at)
+{
+    int n = 0;
+    for (int i = 0; i < run.nrd; i++)
+        n += run.rd[i].at == at && run.rd[i].why == KE_READY_REQUEUE && run.rd[i].priority == 15;
+    return n;
+}
+
+START_TEST(test_sync_balance_set_manager_limits_r3_7)
+{
+    h_workload(&wl, 1, "nt");
+    struct ps_process_spec *p = h_process(&wl, "p", PS_CLASS_NORMAL, false);
+    struct ps_thread_spec *h = h_hog(p, "hog", 14);
+    h->priority_absolute = true;
+    for (int i = 0; i < 20; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "s%d", i);
+        h_hog(p, name, KE_REL_NORMAL);
+    }
+    ck_assert_int_eq(h_run(&wl, 7 * SIM_S + SIM_MS, &run), KE_RUN_DONE);
+    /* 20 threads at 8 starve behind 14.  The pass at 5 s examines 16 and
+     * boosts 10 (the limit), saving level 9 as where to start; the pass at
+     * 6 s scans 9-14, finds nobody and resets to 1; the one at 7 s boosts
+     * the 10 others (the first ten were queued again at ~5 s) */
+    ck_assert_int_eq(boosts_at(5 * SIM_S), 10);
+    ck_assert_int_eq(boosts_at(6 * SIM_S), 0);
+    ck_assert_int_eq(boosts_at(7 * SIM_S), 10);
+}
+END_TEST
+
+START_TEST(test_sync_timers_periodic_and_notification_r5_5)
+{
+    struct ps_process_spec *p = machine(2);
+    int tick = h_object(&wl, "tick", KE_OBJ_TIMER), once = h_object(&wl, "once", KE_OBJ_TIMER);
+    wl.objects[tick].period = 10 * SIM_MS; /* synchronization: one waiter per expiry */
+    wl.objects[once].due = 5 * SIM_MS;
+    wl.objects[once].notification = true;
+    struct ps_thread_spec *t = h_thread(p, "t", KE_REL_NORMAL);
+    for (int i = 0; i < 3; i++)
+        h_sync(t, KE_OP_WAIT, tick, 0);
+    at_then(p, "a", 0, KE_OP_WAIT, once, 0);
+    at_then(p, "b", 0, KE_OP_WAIT, once, 0);
+    ck_assert_int_eq(h_run(&wl, SIM_S, &run), KE_RUN_DONE);
+    sim_time_t want[3] = {10 * SIM_MS, 20 * SIM_MS, 30 * SIM_MS};
+    int k = 0;
+    for (int i = 0; i < run.nrd; i++)
+        if (run.rd[i].thread == 0 && run.rd[i].why == KE_READY_WAKE)
+            ck_assert_int_eq(run.rd[i].at, want[k++]);
+    ck_assert_int_eq(k, 3);
+    ck_assert_int_eq(h_ready_after(&run, 1, KE_READY_WAKE, 0)->at, 5 * SIM_MS);
+    ck_assert_int_eq(h_ready_after(&run, 2, KE_READY_WAKE, 0)->at, 5 * SIM_MS);
+}
+END_TEST
+
+START_TEST(test_sync_eresource_owner_boost_after_500ms_r3_8)
+{
+    h_workload(&wl, 1, "nt");
+    struct ps_process_spec *p = h_process(&wl, "p", PS_CLASS_NORMAL, false);
+    int r = h_object(&wl, "r", KE_OBJ_ERESOURCE);
+    struct ps_thread_spec *o = at_then(p, "owner", 0, KE_OP_ACQUIRE, r, 0);
+    h_op(o, KE_OP_RUN, 5 * SIM_MS);
+    h_sync(o, KE_OP_RELEASE, r, 0);
+    struct ps_thread_spec *hog = h_thread(p, "hog", 10);
+    hog->priority_absolute = true;
+    h_op(hog, KE_OP_SLEEP, SIM_MS); /* from 1 ms on, forever */
+    uint32_t l = h_open(hog, KE_OP_LOOP, KE_LOOP_FOREVER);
+    h_op(hog, KE_OP_RUN, SIM_S);
+    h_close(hog, l);
+    struct ps_thread_spec *w = at_then(p, "waiter", 2 * SIM_MS, KE_OP_ACQUIRE, r, 0);
+    w->priority = 12, w->priority_absolute = true;
+    h_sync(w, KE_OP_RELEASE, r, 0);
+    ck_assert_int_eq(h_run(&wl, 2 * SIM_S, &run), KE_RUN_DONE);
+    /* the hog (10) keeps the owner (8) off the processor; the waiter's
+     * 500 ms timeout raises the owner to 14: it runs, releases, the waiter
+     * gets the resource */
+    const struct h_readied *b = h_ready_after(&run, 0, KE_READY_REQUEUE, 2 * SIM_MS);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_int_eq(b->at, 502 * SIM_MS);
+    ck_assert_int_eq(b->priority, 14);
+    ck_assert_int_eq(acquired_at(2), 502 * SIM_MS + 4 * SIM_MS); /* it had run 1 ms of 5 */
+}
+END_TEST
+
+START_TEST(test_sync_push_lock_is_not_recursive_r6_6)
+{
+    struct ps_process_spec *p = machine(1);
+    int l = h_object(&wl, "pl", KE_OBJ_PUSH_LOCK);
+    struct ps_thread_spec *t = at_then(p, "t", 0, KE_OP_ACQUIRE, l, 0);
+    h_sync(t, KE_OP_ACQUIRE, l, 0);
+    ck_assert_int_eq(h_run(&wl, SIM_S, &run), KE_RUN_DEADLOCK);
+    ck_assert_ptr_nonnull(strstr(run.error, "push lock 'pl'"));
+}
+END_TEST
+
 Suite *sync_suite(void)
 {
     Suite *s = suite_create("sync");
@@ -476,6 +622,12 @@ Suite *sync_suite(void)
     tcase_add_test(tc, test_sync_condition_wakes_one_and_has_no_memory);
     tcase_add_test(tc, test_sync_priority_inversion_classic_outcome_r6_7_r3_7);
     tcase_add_test(tc, test_sync_starvation_boost_vanishes_at_quantum_end_r3_7);
+    tcase_add_test(tc, test_sync_wait_satisfied_at_once_charges_a_unit_r2_9);
+    tcase_add_test(tc, test_sync_standby_thread_is_displaced_by_a_higher_one_r4_5);
+    tcase_add_test(tc, test_sync_balance_set_manager_limits_r3_7);
+    tcase_add_test(tc, test_sync_timers_periodic_and_notification_r5_5);
+    tcase_add_test(tc, test_sync_eresource_owner_boost_after_500ms_r3_8);
+    tcase_add_test(tc, test_sync_push_lock_is_not_recursive_r6_6);
     suite_add_tcase(s, tc);
     return s;
 }
