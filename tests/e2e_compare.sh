@@ -12,26 +12,8 @@
 # --experiment`, and plain runs with `pssim plot --x --y`.  Each check
 # prints "ok", "FAIL" or "SKIP" (a tool is missing: not counted as passed);
 # the script fails if any check failed.
-set -u
-srcdir=${srcdir:-.}
-PSSIM=${PSSIM:-./pssim}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work" || exit 1
-case $PSSIM in /*) ;; *) PSSIM=$OLDPWD/$PSSIM ;; esac
-failed=0
-
-ok() { echo "ok - $1"; }
-fail() { echo "FAIL - $1"; failed=1; }
+. "$(dirname "$0")/e2e_lib.sh"
 skip() { echo "SKIP - $1"; }
-check() { # check DESCRIPTION COMMAND...: ok when the command succeeds
-    desc=$1
-    shift
-    if "$@"; then ok "$desc"; else fail "$desc"; fi
-}
-status() { # status WANT DESCRIPTION: the exit status of the last command was WANT
-    if [ "$st" -eq "$1" ]; then ok "$2 (exit $st)"; else fail "$2 (exit $st, want $1)"; cat err.txt; fi
-}
 have() { command -v "$1" >/dev/null 2>&1; }
 
 cat >tiny.yaml <<'EOF'
@@ -59,17 +41,13 @@ for k in 1 2 3 4; do
 done
 
 # --- a database against itself ----------------------------------------------
-"$PSSIM" compare a.db a.db >out.txt 2>err.txt
-st=$?
-status 0 "compare a.db a.db"
+expect_exit 0 "compare a.db a.db" "$PSSIM" compare a.db a.db
 check "a database against itself: nothing moved" \
     grep -q "^0 regressed, 0 improved, 0 changed, [0-9]* unchanged, 0 insufficient data$" out.txt
 check "the 4 runs are matched as one point" grep -q "^matched:   1 point of 1 scenario$" out.txt
 
 # --- a longer quantum -------------------------------------------------------
-"$PSSIM" compare a.db b.db >out.txt 2>err.txt
-st=$?
-status 1 "compare a.db b.db (quantum 36 units) finds a regression"
+expect_exit 1 "compare a.db b.db (quantum 36 units) finds a regression" "$PSSIM" compare a.db b.db
 check "the changed parameter is named" \
     grep -q "^changed:   tiny: machine.quantum.units: (absent) -> 36$" out.txt
 for m in run:latency_p99 run:starvation_max; do
@@ -79,33 +57,22 @@ check "fewer context switches: improved" grep -q "^improved  *run:context_switch
 check "no unchanged metric is listed without --all" test -z "$(grep '^unchanged ' out.txt)"
 "$PSSIM" compare a.db b.db --all >all.txt 2>err.txt
 check "--all lists the unchanged ones too" grep -q "^unchanged " all.txt
-"$PSSIM" compare b.db a.db >out.txt 2>err.txt
-st=$?
-status 1 "the other way round, other metrics regress"
+expect_exit 1 "the other way round, other metrics regress" "$PSSIM" compare b.db a.db
 check "... context switches up: regressed" grep -q "^regressed  *run:context_switches " out.txt
-"$PSSIM" compare a.db b.db --tolerance 100000 >out.txt 2>err.txt
-st=$?
-status 0 "a tolerance of 100000% takes nothing for a change"
+expect_exit 0 "a tolerance of 100000% takes nothing for a change" "$PSSIM" compare a.db b.db --tolerance 100000
 
 # --- --metric ---------------------------------------------------------------
-"$PSSIM" compare a.db b.db --metric run:latency_p99 --metric run:jain_fairness >out.txt 2>err.txt
-st=$?
-status 1 "--metric run:latency_p99 --metric run:jain_fairness"
+expect_exit 1 "--metric run:latency_p99 --metric run:jain_fairness" "$PSSIM" compare a.db b.db --metric run:latency_p99 --metric run:jain_fairness
 check "only those metrics are compared" \
     test "$(grep -c '^[a-z]*  *run:' out.txt)" -eq 2 -a -z "$(grep 'process:' out.txt)"
-"$PSSIM" compare a.db b.db --metric process:ui:share >out.txt 2>err.txt
-st=$?
-status 1 "--metric process:ui:share"
+expect_exit 1 "--metric process:ui:share" "$PSSIM" compare a.db b.db --metric process:ui:share
 check "the interactive process lost CPU share: regressed" grep -q "^regressed  *process:ui:share " out.txt
-"$PSSIM" compare a.db b.db --metric run:cpu_time_of_nothing >out.txt 2>err.txt
-st=$?
-status 2 "an unknown --metric"
+expect_exit 2 "an unknown --metric" "$PSSIM" compare a.db b.db --metric run:cpu_time_of_nothing
 check "... is named" grep -q "metric run:cpu_time_of_nothing: no such metric" err.txt
 
 # --- JSON -------------------------------------------------------------------
-"$PSSIM" compare a.db b.db --json >out.json 2>err.txt
-st=$?
-status 1 "--json"
+expect_exit 1 "--json" "$PSSIM" compare a.db b.db --json
+mv out.txt out.json
 check "--json prints one line" test "$(wc -l <out.json)" -eq 1
 check "--json names the regressed metrics" \
     grep -q '"scope":"run","entity":"","name":"latency_p99","direction":"up","verdict":"regressed"' out.json
@@ -118,19 +85,11 @@ else
 fi
 
 # --- bad input --------------------------------------------------------------
-"$PSSIM" compare a.db missing.db >out.txt 2>err.txt
-st=$?
-status 2 "a missing database"
+expect_exit 2 "a missing database" "$PSSIM" compare a.db missing.db
 echo "not a database at all, just text" >junk.db
-"$PSSIM" compare a.db junk.db >out.txt 2>err.txt
-st=$?
-status 2 "a file that is not a database"
-"$PSSIM" compare a.db >out.txt 2>err.txt
-st=$?
-status 2 "one database only"
-"$PSSIM" compare a.db b.db --alpha 1.5 >out.txt 2>err.txt
-st=$?
-status 2 "--alpha out of (0, 1)"
+expect_exit 2 "a file that is not a database" "$PSSIM" compare a.db junk.db
+expect_exit 2 "one database only" "$PSSIM" compare a.db
+expect_exit 2 "--alpha out of (0, 1)" "$PSSIM" compare a.db b.db --alpha 1.5
 cat >other.yaml <<'EOF'
 name: other
 duration: 1s
@@ -139,15 +98,11 @@ processes:
     threads: [{program: [{run: 10ms}]}]
 EOF
 "$PSSIM" run other.yaml --db c.db --quiet
-"$PSSIM" compare a.db c.db >out.txt 2>err.txt
-st=$?
-status 2 "databases of different scenarios: nothing to match"
+expect_exit 2 "databases of different scenarios: nothing to match" "$PSSIM" compare a.db c.db
 check "... says so" grep -q "nothing to compare" err.txt
 
 # --- the comparison plot ----------------------------------------------------
-"$PSSIM" compare a.db b.db --out cmp >out.txt 2>err.txt
-st=$?
-status 1 "--out DIR draws the comparison plot and keeps the exit status"
+expect_exit 1 "--out DIR draws the comparison plot and keeps the exit status" "$PSSIM" compare a.db b.db --out cmp
 check "comparison.gp and comparison.dat" test -s cmp/comparison.gp -a -s cmp/comparison.dat
 if have gnuplot; then
     check "comparison.png" test -s cmp/comparison.png
@@ -168,12 +123,8 @@ plots:
   - {x: machine.cpus, y: latency_p99, series: machine.quantum}
   - {x: machine.quantum, y: jain_fairness}
 EOF
-"$PSSIM" batch sweep.yaml --db e.db -j 2 --quiet 2>err.txt
-st=$?
-status 0 "pssim batch of a 2 x 2 sweep"
-"$PSSIM" plot --experiment tiny-sweep --db e.db --out sweep >out.txt 2>err.txt
-st=$?
-status 0 "pssim plot --experiment"
+expect_exit 0 "pssim batch of a 2 x 2 sweep" "$PSSIM" batch sweep.yaml --db e.db -j 2 --quiet
+expect_exit 0 "pssim plot --experiment" "$PSSIM" plot --experiment tiny-sweep --db e.db --out sweep
 for p in latency_p99-vs-machine.cpus jain_fairness-vs-machine.quantum; do
     check "$p.gp and $p.dat" test -s "sweep/$p.gp" -a -s "sweep/$p.dat"
     if have gnuplot; then check "$p.png" test -s "sweep/$p.png"; fi
@@ -182,15 +133,9 @@ check "one line per quantum, two points each with n = 2" \
     test "$(grep -c '^[12] [-0-9.e]* [-0-9.e]* [-0-9.e]* 2 ' sweep/latency_p99-vs-machine.cpus.dat)" -eq 4
 check "the other swept key splits the lines of a plot that does not name it" \
     grep -q '^"machine.cpus = 2"$' sweep/jain_fairness-vs-machine.quantum.dat
-"$PSSIM" plot --experiment nope --db e.db >out.txt 2>err.txt
-st=$?
-status 2 "an unknown experiment"
-"$PSSIM" plot --db b.db --x machine.cpus --y latency_p99 --out flat >out.txt 2>err.txt
-st=$?
-status 0 "pssim plot --x --y on plain runs of one scenario"
+expect_exit 2 "an unknown experiment" "$PSSIM" plot --experiment nope --db e.db
+expect_exit 0 "pssim plot --x --y on plain runs of one scenario" "$PSSIM" plot --db b.db --x machine.cpus --y latency_p99 --out flat
 check "... one point of 4 runs" grep -q '^2 [-0-9.e]* [-0-9.e]* [-0-9.e]* 4 ' flat/latency_p99-vs-machine.cpus.dat
-"$PSSIM" plot --db e.db --x machine.cpus --y latency_p99 >out.txt 2>err.txt
-st=$?
-status 2 "--x without a series over runs that differ in another key"
+expect_exit 2 "--x without a series over runs that differ in another key" "$PSSIM" plot --db e.db --x machine.cpus --y latency_p99
 
 exit $failed
