@@ -15,6 +15,20 @@
 #include "analysis/analysis.h"
 #include "sim/sim.h"
 
+/* ===== held objects ====================================================== */
+
+#include <stdbool.h>
+
+#include "models/models.h"
+
+/* Objects a thread holds between its acquisition and its release (mutexes
+ * and executive locks), as opposed to ones whose wait it only consumes. */
+static inline bool an__holdable(const struct ke_object *o)
+{
+    enum ke_object_type ty = o->spec->type;
+    return ty == KE_OBJ_MUTEX || (ty >= KE_OBJ_SPINLOCK && ty < KE_OBJ_PROCESS);
+}
+
 /* ===== growable arrays (analysis/grow.c) ================================ */
 
 #include <stddef.h>

@@ -154,11 +154,6 @@ static void start_hold(struct lock_thread *lt, const struct ke_object *o, sim_ti
         lt->held[free_slot] = (struct held){(int32_t)o->index, now};
 }
 
-static bool holdable(const struct ke_object *o)
-{
-    enum ke_object_type ty = o->spec->type;
-    return ty == KE_OBJ_MUTEX || ty >= KE_OBJ_SPINLOCK;
-}
 
 static void on_object_done(void *ctx, sim_time_t now, const struct ke_thread *t,
                            const struct ke_object *o, bool acquired, bool contended)
@@ -178,7 +173,7 @@ static void on_object_done(void *ctx, sim_time_t now, const struct ke_thread *t,
             if (o->spec->type == KE_OBJ_SPINLOCK)
                 la->spin += waited;
         }
-        if (holdable(o))
+        if (an__holdable(o))
             start_hold(lt, o, now);
     }
     reevaluate(la, now);

@@ -28,6 +28,17 @@
  *   The CPU time of a thread (README "Metrics") is exactly the sum of its
  *   slices.
  *
+ * Lock holds
+ *   A thread holds a mutex, spinlock, fast or guarded mutex, ERESOURCE or
+ *   push lock (shared holds included) from its first acquisition to its
+ *   final release; recursive acquisitions open nothing.  Each thread keeps
+ *   the holds it has open as a stack of at most HELD_MAX (a ninth lock held
+ *   at once is not traced), so the format's begin/end pairs always nest:
+ *   releasing a lock that is not the last acquired closes the holds above
+ *   it, closes its own, and reopens the others at the same instant.  This
+ *   is the one state that grows with the run: HELD_MAX+1 words per thread
+ *   ever created, and only for formats that trace holds.
+ *
  * SPDX-License-Identifier: MIT
  */
 #define _XOPEN_SOURCE 700 /* realpath */
@@ -43,12 +54,22 @@
 
 #include "analysis/analysis.h"
 #define ANALYSIS_INTERNAL
+#include "analysis/analysis_int.h"
 #include "analysis/trace_int.h"
 
 struct open_slice {
     const struct ke_thread *t; /* NULL: idle */
     sim_time_t since;
     int priority;
+};
+
+#define HELD_MAX 8
+
+/* The holds a thread has open, in acquisition order (objects live as
+ * long as the machine, as locks.c relies on too). */
+struct held_set {
+    uint32_t n;
+    const struct ke_object *obj[HELD_MAX];
 };
 
 struct an_trace {
@@ -59,6 +80,8 @@ struct an_trace {
     char *tmp;  /* the name written to, or NULL when writing in place */
     bool done;  /* finished: the file is in place (or deliberately removed) */
     struct open_slice cpu[KE_MAX_CPUS];
+    struct held_set *held; /* per thread index, for formats with `hold` */
+    size_t heldcap;
 };
 
 static const struct an__trace_format *const FORMATS[] = {&an__trace_ftrace, &an__trace_csv,
@@ -148,6 +171,75 @@ static void on_priority(void *ctx, sim_time_t now, const struct ke_thread *t, in
     tr->fmt->priority(&tr->out, now, t);
 }
 
+/* The held set of t, or NULL when out of memory (then recorded as the trace's error). */
+static struct held_set *held_of(struct an_trace *tr, const struct ke_thread *t)
+{
+    if (t->index >= tr->heldcap) {
+        void *a = an__grow(tr->held, &tr->heldcap, (size_t)t->index + 1, sizeof *tr->held);
+        if (!a) {
+            if (!tr->out.err)
+                tr->out.err = ENOMEM;
+            return NULL;
+        }
+        tr->held = a;
+    }
+    return &tr->held[t->index];
+}
+
+/* Objects a thread owns until it releases them (the rest are not held). */
+
+static void on_object_done(void *ctx, sim_time_t now, const struct ke_thread *t, const struct ke_object *o,
+                           bool acquired, bool contended)
+{
+    struct an_trace *tr = ctx;
+    (void)contended;
+    if (!acquired || !an__holdable(o))
+        return;
+    struct held_set *h = held_of(tr, t);
+    if (!h || h->n == HELD_MAX)
+        return;
+    for (uint32_t k = 0; k < h->n; k++)
+        if (h->obj[k] == o)
+            return; /* recursive: the hold is open already */
+    h->obj[h->n++] = o;
+    tr->fmt->hold(&tr->out, now, t, o, true);
+}
+
+static void on_object_release(void *ctx, sim_time_t now, const struct ke_thread *t, const struct ke_object *o)
+{
+    struct an_trace *tr = ctx;
+    if (t->index >= tr->heldcap)
+        return;
+    struct held_set *h = &tr->held[t->index];
+    uint32_t k = 0;
+    while (k < h->n && h->obj[k] != o)
+        k++;
+    if (k == h->n)
+        return; /* not traced: acquired past HELD_MAX */
+    for (uint32_t j = h->n; j-- > k;)
+        tr->fmt->hold(&tr->out, now, t, h->obj[j], false);
+    memmove(&h->obj[k], &h->obj[k + 1], (h->n - k - 1) * sizeof h->obj[0]);
+    h->n--;
+    for (uint32_t j = k; j < h->n; j++)
+        tr->fmt->hold(&tr->out, now, t, h->obj[j], true);
+}
+
+static void on_notify(void *ctx, sim_time_t now, const struct ps_driver_spec *d, bool create,
+                      const struct ps_create_notify_info *info, const struct ps_process *p,
+                      const struct ke_thread *t, const struct ke_thread *ctx_thread, sim_time_t cost)
+{
+    struct an_trace *tr = ctx;
+    (void)cost;
+    tr->fmt->notify(&tr->out, now, d, create, info, p, t, ctx_thread);
+}
+
+static void on_create_failed(void *ctx, sim_time_t now, const struct ps_process_spec *spec,
+                             const struct ke_thread *creator, const struct ps_driver_spec *by)
+{
+    struct an_trace *tr = ctx;
+    tr->fmt->vetoed(&tr->out, now, spec, creator, by);
+}
+
 /* Only the callbacks the format uses, so the machine skips the others. */
 static void probe_init(struct an_trace *tr)
 {
@@ -167,6 +259,14 @@ static void probe_init(struct an_trace *tr)
         tr->probe.quantum_end = on_quantum_end;
     if (f->priority)
         tr->probe.priority_change = on_priority;
+    if (f->hold) {
+        tr->probe.object_done = on_object_done;
+        tr->probe.object_release = on_object_release;
+    }
+    if (f->notify)
+        tr->probe.notify = on_notify;
+    if (f->vetoed)
+        tr->probe.create_failed = on_create_failed;
 }
 
 /* ===== the file ========================================================= */
@@ -281,6 +381,7 @@ void an_trace_free(struct an_trace *t)
     if (!t->done)
         close_output(t, false);
     free(t->out.p);
+    free(t->held);
     free(t->path);
     free(t->tmp);
     free(t);

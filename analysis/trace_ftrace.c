@@ -24,7 +24,25 @@
  *   tracing_mark_write  atrace markers written by the thread: a zero-length
  *                  slice "B|pid|quantum end" + "E|pid" at every quantum end,
  *                  and a counter "C|pid|<comm>-<tid> priority|<p>" with the
- *                  thread's NT priority from its creation on (boosts, decay).
+ *                  thread's NT priority from its creation on (boosts, decay);
+ *                  a slice "B|pid|lock NAME" ... "E|pid" for every hold of a
+ *                  lock or mutex (trace.c "Lock holds"), on the thread;
+ *                  zero-length slices (B then E, the form Perfetto's atrace
+ *                  parser takes everywhere) for the notify routines
+ *                  (R7.4-R7.7) and vetoed creations, written by the thread
+ *                  they ran in (else the process created, else the idle
+ *                  task), on its processor if it is running, else CPU 0:
+ *      notify DRV process create pid=P process=ENTITY is_subsystem=0|1
+ *             image=IMAGE command_line=CMD parent=PID creator=PID.TID
+ *             status=0xXXXXXXXX     (PS_CREATE_NOTIFY_INFO; pid=0 and
+ *                                    process= empty when it is vetoed)
+ *      notify DRV process exit pid=P process=ENTITY
+ *      notify DRV thread create|exit tid=T pid=P
+ *      create vetoed spec=SPEC by=DRV
+ *                  Names and values are sanitised as comms are (below, not
+ *                  cut to 15), so values never hold a space and the fields
+ *                  split on spaces and on the first '='; an absent image or
+ *                  command line (WSL, R7.6) is empty.
  * Events that belong to no processor (process creation and exit, wake-ups,
  * priority changes of threads not running) are written on CPU 0, where the
  * simulator processes timer expirations, by the idle task for wake-ups.
@@ -285,6 +303,19 @@ static void ftrace_process(struct an__tbuf *b, sim_time_t now, const struct ps_p
         fork_line(b, now, &IDLE_TASK, &k);
 }
 
+/* s with the characters a comm may not hold replaced; nothing for NULL. */
+static void put_clean(struct an__tbuf *b, const char *s)
+{
+    for (; s && *s; s++)
+        an__tb_putc(b, comm_char(*s) ? *s : '_');
+}
+
+/* The task writing a marker about thread t or else process p. */
+static struct task writer(const struct ke_thread *t, const struct ps_process *p)
+{
+    return t ? thread_task(t) : p ? process_task(p) : IDLE_TASK;
+}
+
 /* The start of an atrace marker written by task k: "<ph>|<pid>". */
 static void marker(struct an__tbuf *b, sim_time_t now, int cpu, const struct task *k, char ph)
 {
@@ -319,13 +350,89 @@ static void ftrace_thread(struct an__tbuf *b, sim_time_t now, const struct ke_th
     ftrace_priority(b, now, t);
 }
 
+/* The end of a zero-length slice opened by marker(..., 'B') and named. */
+static void instant_end(struct an__tbuf *b, sim_time_t now, int cpu, const struct task *k)
+{
+    an__tb_putc(b, '\n');
+    marker(b, now, cpu, k, 'E');
+    an__tb_putc(b, '\n');
+}
+
 static void ftrace_quantum_end(struct an__tbuf *b, sim_time_t now, int cpu, const struct ke_thread *t)
 {
     struct task k = thread_task(t);
     marker(b, now, cpu, &k, 'B');
-    AN__TB_LIT(b, "|quantum end\n");
-    marker(b, now, cpu, &k, 'E');
+    AN__TB_LIT(b, "|quantum end");
+    instant_end(b, now, cpu, &k);
+}
+
+static void ftrace_hold(struct an__tbuf *b, sim_time_t now, const struct ke_thread *t, const struct ke_object *o,
+                        bool begin)
+{
+    struct task k = thread_task(t);
+    marker(b, now, cpu_of(t), &k, begin ? 'B' : 'E');
+    if (begin) {
+        AN__TB_LIT(b, "|lock ");
+        put_clean(b, o->spec->name);
+    }
     an__tb_putc(b, '\n');
+}
+
+static void notify_info(struct an__tbuf *b, const struct ps_create_notify_info *info)
+{
+    AN__TB_LIT(b, " is_subsystem=");
+    an__tb_putc(b, info->is_subsystem_process ? '1' : '0');
+    AN__TB_LIT(b, " image=");
+    put_clean(b, info->image_file_name);
+    AN__TB_LIT(b, " command_line=");
+    put_clean(b, info->command_line);
+    AN__TB_LIT(b, " parent=");
+    an__tb_u64(b, info->parent_process_id);
+    AN__TB_LIT(b, " creator=");
+    an__tb_u64(b, info->creating_process_id);
+    an__tb_putc(b, '.');
+    an__tb_u64(b, info->creating_thread_id);
+    AN__TB_LIT(b, " status=");
+    an__tb_hex32(b, (uint32_t)info->creation_status);
+}
+
+static void ftrace_notify(struct an__tbuf *b, sim_time_t now, const struct ps_driver_spec *d, bool create,
+                          const struct ps_create_notify_info *info, const struct ps_process *p,
+                          const struct ke_thread *t, const struct ke_thread *ctx_thread)
+{
+    struct task k = writer(ctx_thread, p);
+    int cpu = an__cpu_if_running(ctx_thread);
+    marker(b, now, cpu, &k, 'B');
+    AN__TB_LIT(b, "|notify ");
+    put_clean(b, d->name);
+    an__tb_str(b, t ? " thread " : " process ");
+    an__tb_str(b, create ? "create" : "exit");
+    if (t) {
+        AN__TB_LIT(b, " tid=");
+        an__tb_u64(b, t->tid);
+    }
+    AN__TB_LIT(b, " pid=");
+    an__tb_u64(b, p ? p->pid : 0);
+    if (!t) {
+        AN__TB_LIT(b, " process=");
+        put_clean(b, p ? p->entity : NULL);
+    }
+    if (info)
+        notify_info(b, info);
+    instant_end(b, now, cpu, &k);
+}
+
+static void ftrace_vetoed(struct an__tbuf *b, sim_time_t now, const struct ps_process_spec *spec,
+                          const struct ke_thread *creator, const struct ps_driver_spec *by)
+{
+    struct task k = writer(creator, NULL);
+    int cpu = an__cpu_if_running(creator);
+    marker(b, now, cpu, &k, 'B');
+    AN__TB_LIT(b, "|create vetoed spec=");
+    put_clean(b, spec->name);
+    AN__TB_LIT(b, " by=");
+    put_clean(b, by->name);
+    instant_end(b, now, cpu, &k);
 }
 
 const struct an__trace_format an__trace_ftrace = {
@@ -337,4 +444,7 @@ const struct an__trace_format an__trace_ftrace = {
     .sched_switch = ftrace_switch,
     .quantum_end = ftrace_quantum_end,
     .priority = ftrace_priority,
+    .hold = ftrace_hold,
+    .notify = ftrace_notify,
+    .vetoed = ftrace_vetoed,
 };

@@ -97,6 +97,16 @@ static inline void an__tb_u64(struct an__tbuf *b, uint64_t v)
 
 void an__tb_int(struct an__tbuf *b, int v);
 
+/* "0x" and 8 upper-case hex digits, as NTSTATUS values are written. */
+static inline void an__tb_hex32(struct an__tbuf *b, uint32_t v)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char d[10] = {'0', 'x'};
+    for (int i = 9; i >= 2; i--, v >>= 4)
+        d[i] = hex[v & 15];
+    an__tb_mem(b, d, sizeof d);
+}
+
 /* A fixed-point decimal: v / 10^scale with its first `shown` fraction
  * digits (truncated), the integer part space-padded to `width`.  For ns:
  * (3, 3) gives microseconds with ns precision, (9, 6) ftrace's seconds.
@@ -137,6 +147,13 @@ struct an__slice {
 const char *an__thread_name(const struct ke_thread *t);
 const char *an__subsystem_name(enum ps_subsystem s);
 
+/* The processor a marker of thread t goes on: its own when running, else 0
+ * (where the simulator processes timer expirations); 0 for NULL. */
+static inline int an__cpu_if_running(const struct ke_thread *t)
+{
+    return t && t->state == KE_RUNNING && t->cpu >= 0 ? t->cpu : 0;
+}
+
 /* A format.  Every op but `ext` may be NULL; the core installs only the
  * probe callbacks some op needs. */
 struct an__trace_format {
@@ -153,6 +170,17 @@ struct an__trace_format {
     void (*quantum_end)(struct an__tbuf *b, sim_time_t now, int cpu, const struct ke_thread *t);
     /* t's priority changed (boost, decay); t->priority is the new one */
     void (*priority)(struct an__tbuf *b, sim_time_t now, const struct ke_thread *t);
+    /* t's hold of lock o opens (`begin`) or closes; the core keeps them
+     * nested per thread (trace.c "Lock holds") */
+    void (*hold)(struct an__tbuf *b, sim_time_t now, const struct ke_thread *t, const struct ke_object *o,
+                 bool begin);
+    /* a notify routine ran, as the probe reports it (models.h ke_probe) */
+    void (*notify)(struct an__tbuf *b, sim_time_t now, const struct ps_driver_spec *d, bool create,
+                   const struct ps_create_notify_info *info, const struct ps_process *p,
+                   const struct ke_thread *t, const struct ke_thread *ctx_thread);
+    /* the creation of spec, asked by creator (NULL: the environment), was vetoed by `by` */
+    void (*vetoed)(struct an__tbuf *b, sim_time_t now, const struct ps_process_spec *spec,
+                   const struct ke_thread *creator, const struct ps_driver_spec *by);
     void (*end)(struct an__tbuf *b, sim_time_t end);
 };
 

@@ -4,7 +4,8 @@
  * report, free) and the conversion of the top level and of `machine:`.
  * Resources are converted by resources.c, processes and threads by
  * process.c, programs by ops.c, sync.c and ps_ops.c, costs by costs.c,
- * drivers by drivers.c and system threads by system.c.
+ * drivers by drivers.c and system threads by system.c; static_checks.c then
+ * refuses spawn cycles and straight-line self-deadlocks.
  *
  * The machine and the resources are converted before the processes whatever
  * the order of the keys in the file, because affinities are checked against
@@ -198,6 +199,7 @@ static void convert(struct scn__ctx *c, struct scn_scenario *out)
     scn__drivers(c, &f[S_DRIVERS], &out->wl);
     scn__resolve_targets(c, &out->wl);
     scn__pico_lock(c, &out->wl);
+    scn__static_checks(c, &out->wl);
     scn__check_counts(c, &out->wl);
 }
 

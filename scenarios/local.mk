@@ -3,7 +3,7 @@ libpssim_a_SOURCES += scenarios/scenarios.h scenarios/scenarios_int.h scenarios/
 	scenarios/yaml_tree.c scenarios/values.c scenarios/override.c scenarios/process.c \
 	scenarios/ops.c scenarios/resources.c scenarios/sync.c scenarios/params.c \
 	scenarios/limits.c scenarios/names.c scenarios/costs.c scenarios/drivers.c \
-	scenarios/system.c scenarios/ps_ops.c
+	scenarios/system.c scenarios/ps_ops.c scenarios/static_checks.c
 libpssim_a_SOURCES += scenarios/experiment.c
 EXTRA_DIST += scenarios/experiments/wsl-vs-win32.yaml
 EXTRA_DIST += scenarios/demo.yaml scenarios/round-robin.yaml scenarios/preemption.yaml \

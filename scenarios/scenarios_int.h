@@ -297,6 +297,9 @@ int scn__create_thread_op(struct scn__ctx *c, const struct scn__op_ref *r, struc
 int scn__syscall_op(struct scn__ctx *c, const struct scn__op_ref *r, struct ke_op *op);
 int scn__set_priority_op(struct scn__ctx *c, const struct scn__op_ref *r, struct ke_op *op);
 void scn__resolve_targets(struct scn__ctx *c, struct ps_workload *wl);
+/* Once every target is resolved: spawn cycles and straight-line self-deadlocks
+ * (static_checks.c). */
+void scn__static_checks(struct scn__ctx *c, const struct ps_workload *wl);
 /* Sort n named entries for scn__named_find (by name, then index). */
 void scn__named_sort(struct scn__named *v, int n);
 /* The `index` of the first entry named `name` in sorted v[0..n), or -1. */

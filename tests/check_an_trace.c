@@ -472,6 +472,158 @@ START_TEST(test_trace_ftrace_comm_sanitised)
 }
 END_TEST
 
+/* ===== lock holds and notify routines ================================== */
+
+static const struct ke_object_spec LOCK_SPECS[] = {
+    {.name = "m x", .type = KE_OBJ_MUTEX},
+    {.name = "sl", .type = KE_OBJ_SPINLOCK},
+    {.name = "ev", .type = KE_OBJ_EVENT},
+};
+
+static void take(struct world *w, sim_time_t now, int t, const struct ke_object *o)
+{
+    w->pr->object_done(w->pr->ctx, now, &w->t[t], o, true, false);
+}
+
+static void drop(struct world *w, sim_time_t now, int t, const struct ke_object *o)
+{
+    w->pr->object_release(w->pr->ctx, now, &w->t[t], o);
+}
+
+/* The body past the first line (the switch putting the thread on). */
+static const char *after_switch(const struct world *w) { return strchr(ftrace_body(w->text), '\n') + 1; }
+
+#define MARK(ts, what) "           app/a-100     (      4) [000] .....     " ts ": tracing_mark_write: " what "\n"
+
+START_TEST(test_trace_ftrace_lock_hold_opens_once)
+{
+    struct world w;
+    struct ke_object m = {.spec = &LOCK_SPECS[0]}, ev = {.spec = &LOCK_SPECS[2]};
+    world_init(&w, "t.ftrace");
+    world_open(&w);
+    sw(&w, 0, 0, -1, 0);
+    take(&w, US(1), 0, &m);
+    take(&w, US(2), 0, &m);  /* recursive: no second slice */
+    take(&w, US(3), 0, &ev); /* an event is not held */
+    drop(&w, US(4), 0, &m);
+    drop(&w, US(5), 0, &m);  /* not held any more: nothing */
+    finish(&w, US(9));
+    ck_assert_str_eq(after_switch(&w), MARK("0.000001", "B|4|lock m_x") MARK("0.000004", "E|4"));
+    world_free(&w);
+}
+END_TEST
+
+START_TEST(test_trace_ftrace_lock_release_out_of_order_renests)
+{
+    struct world w;
+    struct ke_object m = {.spec = &LOCK_SPECS[0]}, sl = {.spec = &LOCK_SPECS[1]};
+    world_init(&w, "t.ftrace");
+    world_open(&w);
+    sw(&w, 0, 0, -1, 0);
+    take(&w, US(1), 0, &m);
+    take(&w, US(2), 0, &sl);
+    drop(&w, US(3), 0, &m); /* the spinlock's slice is closed and reopened around it */
+    drop(&w, US(4), 0, &sl);
+    finish(&w, US(9));
+    ck_assert_str_eq(after_switch(&w), MARK("0.000001", "B|4|lock m_x") MARK("0.000002", "B|4|lock sl")
+                                           MARK("0.000003", "E|4") MARK("0.000003", "E|4")
+                                               MARK("0.000003", "B|4|lock sl") MARK("0.000004", "E|4"));
+    world_free(&w);
+}
+END_TEST
+
+static const struct ps_driver_spec DRIVER = {.name = "e|d r"};
+
+/* A WSL creation of svc by thread a, already vetoed by an earlier routine. */
+static const struct ps_create_notify_info INFO = {
+    .is_subsystem_process = true, .image_file_name = "/usr/bin/svc", .command_line = "svc -x=1",
+    .parent_process_id = 4, .creating_process_id = 4, .creating_thread_id = 100,
+    .creation_status = (int)0xC0000022};
+
+START_TEST(test_trace_ftrace_notify_process_create)
+{
+    struct world w;
+    world_init(&w, "t.ftrace");
+    world_open(&w);
+    sw(&w, 0, 0, -1, 0);
+    w.pr->notify(w.pr->ctx, US(7), &DRIVER, true, &INFO, &w.p[1], NULL, &w.t[0], US(1));
+    w.t[0].state = KE_WAITING; /* not running: CPU 0 */
+    w.pr->notify(w.pr->ctx, US(8), &DRIVER, false, NULL, &w.p[1], NULL, NULL, US(1));
+    finish(&w, US(9));
+    ck_assert_str_eq(after_switch(&w),
+        MARK("0.000007", "B|4|notify e_d_r process create pid=8 process=svc is_subsystem=1 "
+                         "image=/usr/bin/svc command_line=svc_-x_1 parent=4 creator=4.100 status=0xC0000022")
+        MARK("0.000007", "E|4")
+        "             svc-8       (      8) [000] .....     0.000008: tracing_mark_write: "
+        "B|8|notify e_d_r process exit pid=8 process=svc\n"
+        "             svc-8       (      8) [000] .....     0.000008: tracing_mark_write: E|8\n");
+    world_free(&w);
+}
+END_TEST
+
+START_TEST(test_trace_ftrace_notify_thread_and_veto)
+{
+    struct world w;
+    struct ps_process_spec curl = {.name = "curl"};
+    world_init(&w, "t.ftrace");
+    world_open(&w);
+    sw(&w, 0, 1, -1, 0);
+    w.pr->notify(w.pr->ctx, US(1), &DRIVER, true, NULL, &w.p[1], &w.t[2], &w.t[0], US(1));
+    w.pr->create_failed(w.pr->ctx, US(2), &curl, &w.t[0], &DRIVER);
+    finish(&w, US(9));
+    const char *head = "           app/a-100     (      4) [001] .....     ";
+    char want[1024];
+    snprintf(want, sizeof want,
+             "%s0.000001: tracing_mark_write: B|4|notify e_d_r thread create tid=108 pid=8\n"
+             "%s0.000001: tracing_mark_write: E|4\n"
+             "%s0.000002: tracing_mark_write: B|4|create vetoed spec=curl by=e_d_r\n"
+             "%s0.000002: tracing_mark_write: E|4\n",
+             head, head, head, head);
+    ck_assert_str_eq(after_switch(&w), want);
+    world_free(&w);
+}
+END_TEST
+
+START_TEST(test_trace_json_holds_and_notify)
+{
+    struct world w;
+    struct ke_object m = {.spec = &LOCK_SPECS[0]};
+    world_init(&w, "t.json");
+    world_open(&w);
+    take(&w, US(1), 0, &m);
+    drop(&w, US(2), 0, &m);
+    w.pr->notify(w.pr->ctx, US(3), &DRIVER, true, &INFO, NULL, NULL, &w.t[0], US(1));
+    w.pr->notify(w.pr->ctx, US(4), &DRIVER, false, NULL, &w.p[1], &w.t[2], NULL, US(1));
+    finish(&w, US(9));
+    ck_assert_str_eq(w.text,
+        "{\"traceEvents\":[\n"
+        "{\"ph\":\"b\",\"pid\":4,\"tid\":100,\"ts\":1.000,\"cat\":\"lock\",\"id\":100,\"name\":\"lock m x\"},\n"
+        "{\"ph\":\"e\",\"pid\":4,\"tid\":100,\"ts\":2.000,\"cat\":\"lock\",\"id\":100,\"name\":\"lock m x\"},\n"
+        "{\"ph\":\"i\",\"pid\":4,\"tid\":100,\"ts\":3.000,\"s\":\"t\",\"cat\":\"notify\",\"name\":\"notify e|d r\","
+        "\"args\":{\"driver\":\"e|d r\",\"kind\":\"process\",\"op\":\"create\",\"pid\":0,\"process\":\"\","
+        "\"is_subsystem\":true,\"image\":\"/usr/bin/svc\",\"command_line\":\"svc -x=1\",\"parent\":4,"
+        "\"creator_pid\":4,\"creator_tid\":100,\"status\":\"0xC0000022\"}},\n"
+        "{\"ph\":\"i\",\"pid\":8,\"ts\":4.000,\"s\":\"p\",\"cat\":\"notify\",\"name\":\"notify e|d r\","
+        "\"args\":{\"driver\":\"e|d r\",\"kind\":\"thread\",\"op\":\"exit\",\"pid\":8,\"tid\":108}}\n"
+        "],\"displayTimeUnit\":\"ns\"}\n");
+    world_free(&w);
+}
+END_TEST
+
+START_TEST(test_trace_csv_has_no_holds_or_notify)
+{
+    struct world w;
+    world_init(&w, "t.csv");
+    world_open(&w);
+    ck_assert_ptr_null(w.pr->object_done);
+    ck_assert_ptr_null(w.pr->object_release);
+    ck_assert_ptr_null(w.pr->notify);
+    ck_assert_ptr_null(w.pr->create_failed);
+    finish(&w, 0);
+    world_free(&w);
+}
+END_TEST
+
 /* ===== the output buffer ================================================ */
 
 START_TEST(test_trace_fixed_point)
@@ -539,6 +691,12 @@ Suite *trace_suite(void)
     tcase_add_test(tc, test_trace_ftrace_life_cycle);
     tcase_add_test(tc, test_trace_ftrace_markers);
     tcase_add_test(tc, test_trace_ftrace_comm_sanitised);
+    tcase_add_test(tc, test_trace_ftrace_lock_hold_opens_once);
+    tcase_add_test(tc, test_trace_ftrace_lock_release_out_of_order_renests);
+    tcase_add_test(tc, test_trace_ftrace_notify_process_create);
+    tcase_add_test(tc, test_trace_ftrace_notify_thread_and_veto);
+    tcase_add_test(tc, test_trace_json_holds_and_notify);
+    tcase_add_test(tc, test_trace_csv_has_no_holds_or_notify);
     suite_add_tcase(s, tc);
     tc = tcase_create("buffer");
     tcase_add_test(tc, test_trace_fixed_point);

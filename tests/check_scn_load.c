@@ -1467,6 +1467,78 @@ START_TEST(test_load_ps_overrides_reach_drivers_and_system_threads)
 }
 END_TEST
 
+/* ===== static checks (scenarios/static_checks.c) ========================= */
+
+/* A release between two acquires, and KMUTEX recursion (R5.4), are not
+ * self-deadlocks: only a re-acquire of a held non-recursive lock is (R6.4). */
+START_TEST(test_load_static_reacquire_after_release_and_mutex_twice_accepted)
+{
+    struct scn_scenario s;
+    load_text_ok("resources: [{name: fm, type: fast_mutex}, {name: m, type: mutex}]\n"
+                 "processes: [{name: p, threads: [{name: worker, program: [\n"
+                 "  {acquire: fm}, {run: 1ms}, {release: fm}, {acquire: fm}, {release: fm},\n"
+                 "  {acquire: m}, {acquire: m}, {release: m}, {release: m}]}]}]\n",
+                 &s);
+    ck_assert_int_eq(s.wl.processes[0].threads[0].program.n, 9);
+    scn_free(&s);
+}
+END_TEST
+
+/* An exclusive ERESOURCE owner may acquire it again in either mode, and a
+ * shared owner shared again (R6.5). */
+START_TEST(test_load_static_eresource_recursion_accepted)
+{
+    struct scn_scenario s;
+    load_text_ok("resources: [{name: r, type: eresource}]\n"
+                 "processes: [{name: p, threads: [{program: [\n"
+                 "  {acquire: r}, {acquire: {object: r, mode: shared}}, {acquire: r},\n"
+                 "  {release: r}, {release: r}, {release: r},\n"
+                 "  {acquire: {object: r, mode: shared}}, {acquire: {object: r, mode: shared}}]}]}]\n",
+                 &s);
+    scn_free(&s);
+}
+END_TEST
+
+/* A chain of spawns ends, and a spawn after `exit` never runs: no cycle. */
+START_TEST(test_load_static_spawn_chain_and_unreached_spawn_accepted)
+{
+    struct scn_scenario s;
+    load_text_ok("processes:\n"
+                 "  - {name: make, threads: [{program: [{spawn: gcc}, {spawn: gcc}]}]}\n"
+                 "  - {name: gcc, template: true, threads: [{program: [{spawn: as}, exit, "
+                 "{spawn: make}]}]}\n"
+                 "  - {name: as, template: true, threads: [{program: [{run: 1ms}]}]}\n",
+                 &s);
+    ck_assert_int_eq(s.wl.processes[1].threads[0].program.ops[2].target, 0);
+    scn_free(&s);
+}
+END_TEST
+
+/* A cycle through several processes is reported once, at the spawn closing it. */
+START_TEST(test_load_static_spawn_cycle_reported_at_closing_spawn)
+{
+    char *err = load_text_fails("processes:\n"
+                                "  - {name: a, threads: [{program: [{spawn: b}, {spawn: b}]}]}\n"
+                                "  - {name: b, template: true, threads: [{program: [{spawn: c}]}]}\n"
+                                "  - {name: c, template: true, threads: [{program: [{spawn: a}]}]}\n",
+                                NULL, 0);
+    ck_assert_msg(strstr(err, ":4:53: error: spawn cycle: 'c' spawns 'a' again (a -> b -> c -> a)"),
+                  "%s", err);
+    ck_assert_int_eq(count_lines(err), 1);
+    free(err);
+}
+END_TEST
+
+static void add_static_cases(Suite *s)
+{
+    TCase *tc = tcase_create("static");
+    tcase_add_test(tc, test_load_static_reacquire_after_release_and_mutex_twice_accepted);
+    tcase_add_test(tc, test_load_static_eresource_recursion_accepted);
+    tcase_add_test(tc, test_load_static_spawn_chain_and_unreached_spawn_accepted);
+    tcase_add_test(tc, test_load_static_spawn_cycle_reported_at_closing_spawn);
+    suite_add_tcase(s, tc);
+}
+
 static void add_ps_cases(Suite *s)
 {
     TCase *tc = tcase_create("ps");
@@ -1533,5 +1605,6 @@ Suite *load_suite(void)
     tcase_add_test(params, test_load_params_json_follows_overrides);
     suite_add_tcase(s, params);
     add_ps_cases(s);
+    add_static_cases(s);
     return s;
 }

@@ -12,6 +12,9 @@
 #           decrease and each switch starts from the thread the last one ran;
 #   json    the file parses (python3 -m json.tool, else a line-shape check;
 #           the output says which ran) and complete events have dur >= 0.
+# The WSL build storm (with its pico provider lock) for lock holds and
+# notify markers: ftrace lines match, every gcc creation has a notify marker
+# with is_subsystem=1, the curl vetoes show, the JSON parses.
 # Then: names as hostile as the loader allows, an unknown extension (exit
 # 2), a failed run and a full disk (no trace left, exit 3), Ctrl-C (the
 # trace is kept whole), determinism, and flat memory with a trace.
@@ -70,20 +73,23 @@ affinity_respected() {
 PERFETTO='-[0-9]+[[:space:]]+[(]?[[:space:]]*([0-9]+|-+)?[)]?[[:space:]]?\[[0-9]+\][[:space:]]*[a-zA-Z0-9.]{0,5}[[:space:]]+[0-9]+\.[0-9]+:[[:space:]]+[^[:space:]]+:'
 # The whole line, per event: the prefix, then the fields.
 COMM='[A-Za-z0-9_.#/-]{1,15}'
+V='[A-Za-z0-9_.#/-]+' # a sanitised name or value in a marker
 N='[0-9]+'
 PREFIX="^ *(<idle>|$COMM)-$N +\\( *($N|-------)\\) \\[[0-9]{3}\\] (d\\.\\.3\\.|\\.\\.\\.\\.\\.) +$N\\.[0-9]{6}: "
 RE_SWITCH="${PREFIX}sched_switch: prev_comm=$COMM prev_pid=$N prev_prio=$N prev_state=(R|R\\+|S|X) ==> next_comm=$COMM next_pid=$N next_prio=$N\$"
 RE_WAKING="${PREFIX}sched_waking: comm=$COMM pid=$N prio=$N target_cpu=[0-9]{3}\$"
 RE_FORK="${PREFIX}sched_process_fork: comm=$COMM pid=$N child_comm=$COMM child_pid=$N\$"
 RE_EXIT="${PREFIX}sched_process_exit: comm=$COMM pid=$N prio=$N\$"
-RE_MARK="${PREFIX}tracing_mark_write: (B\\|$N\\|[^|]+|E\\|$N|C\\|$N\\|[^|]+\\|-?$N)\$"
+RE_MARK="${PREFIX}tracing_mark_write: (B\\|$N\\|(quantum end|lock $V)|E\\|$N|C\\|$N\\|[^|]+\\|-?$N)\$"
+RE_NOTIFY="${PREFIX}tracing_mark_write: B\\|$N\\|notify $V (process (create pid=$N process=$V? is_subsystem=[01] image=$V? command_line=$V? parent=$N creator=$N\\.$N status=0x[0-9A-F]{8}|exit pid=$N process=$V)|thread (create|exit) tid=$N pid=$N)\$"
+RE_VETO="${PREFIX}tracing_mark_write: B\\|$N\\|create vetoed spec=$V by=$V\$"
 
 ftrace_lines_match() {
     head -n 1 "$1" | grep -qx '# tracer: nop' || { echo "no '# tracer: nop' header"; return 1; }
     grep -v '^#' "$1" >body.txt
     [ -s body.txt ] || { echo "no events"; return 1; }
     grep -Ev -e "$PERFETTO" body.txt | head -3 | sed 's/^/not importable: /' | grep . && return 1
-    for re in "$RE_SWITCH" "$RE_WAKING" "$RE_FORK" "$RE_EXIT" "$RE_MARK"; do
+    for re in "$RE_SWITCH" "$RE_WAKING" "$RE_FORK" "$RE_EXIT" "$RE_MARK" "$RE_NOTIFY" "$RE_VETO"; do
         grep -Ev -e "$re" body.txt >rest.txt
         mv rest.txt body.txt
     done
@@ -113,13 +119,42 @@ else
     json_how="line-shape check: python3 not found"
     json_parses() {
         [ "$(head -n 1 "$1")" = '{"traceEvents":[' ] && [ "$(tail -n 1 "$1")" = '],"displayTimeUnit":"ns"}' ] &&
-            sed '1d;$d' "$1" | awk '!/^\{"ph":"[MXiC]",.*\},?$/ { print "line " NR + 1 ": " $0; bad = 1 } END { exit bad }'
+            sed '1d;$d' "$1" | awk '!/^\{"ph":"[MXiCbe]",.*\},?$/ { print "line " NR + 1 ": " $0; bad = 1 } END { exit bad }'
     }
 fi
 
 json_durations_ok() {
     grep -q '"ph":"X"' "$1" && ! grep '"ph":"X"' "$1" | grep -q '"dur":-'
 }
+
+# ===== lock holds and notify routines =======================================
+
+# The WSL build storm: an EDR sees every gcc (a WSL process, R7.6) and
+# vetoes curl; with the pico provider lock, make and the gcc's hold lxcore.
+storm=$srcdir/scenarios/wsl-build-storm.yaml
+for fmt in ftrace json; do
+    "$PSSIM" run "$storm" --quiet --set machine.costs.syscall.wsl_lock=true --trace "storm.$fmt" >/dev/null 2>err.txt ||
+        fail "storm run ($fmt): $(head -n 1 err.txt)"
+done
+check "storm ftrace: every line matches its event" ftrace_lines_match storm.ftrace
+check "storm ftrace: per-CPU order and switches consistent" ftrace_cpus_consistent storm.ftrace
+gcc_wsl=$(grep -c 'notify edr process create pid=[0-9]* process=gcc#[0-9]* is_subsystem=1 ' storm.ftrace)
+gcc_any=$(grep -c 'notify edr process create pid=[0-9]* process=gcc#' storm.ftrace)
+if [ "$gcc_wsl" -ge 100 ] && [ "$gcc_wsl" -eq "$gcc_any" ]; then
+    ok "notify markers for the $gcc_wsl gcc creations, all is_subsystem=1"
+else
+    fail "gcc notify markers: $gcc_wsl with is_subsystem=1 of $gcc_any"
+fi
+check "5 vetoed curl creations, each seen by the EDR with pid 0" \
+    test "$(grep -c 'create vetoed spec=curl by=edr$' storm.ftrace)" -eq 5 -a \
+    "$(grep -c 'process create pid=0 process= is_subsystem=1 image=/usr/bin/curl ' storm.ftrace)" -eq 5
+opened=$(grep -c 'B|[0-9]*|lock lxcore$' storm.ftrace)
+check "lxcore holds traced ($opened)" test "$opened" -gt 0
+check "storm json parses ($json_how)" json_parses storm.json
+check "storm json: notify instants with the info as args" \
+    grep -q '"ph":"i",.*"name":"notify edr","args":{"driver":"edr","kind":"process","op":"create",.*"is_subsystem":true' storm.json
+check "storm json: as many hold ends as begins" \
+    test "$(grep -c '"ph":"b"' storm.json)" -eq "$(grep -c '"ph":"e"' storm.json)"
 
 # ===== the example scenarios, every format ==================================
 
