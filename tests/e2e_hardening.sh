@@ -2,7 +2,7 @@
 # tests/e2e_hardening.sh - hostile input to the pssim command (layer: tests).
 #
 # What a scenario cannot do to pssim (README "Hardening"): exhaust memory
-# through counts, arrivals, recursive spawns or long runs (machine.limits
+# through counts, arrivals, endless spawns or long runs (machine.limits
 # stop the run with a message and exit 2), make the loader read without end (/dev/zero, a
 # device as an empirical file), or hang in a deadlock of its own making.
 # Each check prints "ok" or "FAIL: why"; the script fails if any failed.

@@ -267,8 +267,8 @@ fi
 pid=$!
 # A signal that comes before pssim sets its handler is lost (a background
 # job of a script ignores SIGINT), so repeat it until the trace is in place.
-tries=0
-while [ ! -e int.csv ] && [ $tries -lt 60 ]; do
+tries=0 # generous: a sanitizer build on a loaded machine takes seconds per event slice
+while [ ! -e int.csv ] && kill -0 $pid 2>/dev/null && [ $tries -lt 300 ]; do
     sleep 1
     kill -INT $pid 2>/dev/null
     tries=$((tries + 1))
