@@ -9,13 +9,4 @@
 # packages' own services are not started (nor needed): the test starts its
 # daemons itself, in a temporary directory.
 set -eu
-packages="slurm-wlm munge parallel"
-missing=""
-for p in $packages; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends $missing
-fi
+sh "$(dirname "$0")/apt-install.sh" --no-recommends slurm-wlm munge parallel
