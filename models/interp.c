@@ -3,10 +3,11 @@
  * Owns what a thread does: it walks the flattened program of
  * models/program.c, turning `run` into CPU bursts (ended by the processor's
  * burst_end event), `sleep` and periodic releases into waits on the thread's
- * timer, and `yield`/`exit` into dispatcher calls; synchronization operations
- * are in models/interp_sync.c.  Zero-time operations run
- * back to back inside one event; a program that loops forever without using
- * time is reported as a scenario error instead of hanging the simulator.
+ * timer, `yield`/`exit` into dispatcher calls and the Ps operations into
+ * models/ps_create.c; synchronization operations are in models/interp_sync.c.
+ * Zero-time operations run back to back inside one event; a program that
+ * loops forever without using time is reported as a scenario error instead
+ * of hanging the simulator.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -153,6 +154,10 @@ static bool step(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t)
         return yield(m, c, t);
     case KE_OP_EXIT:
         return ps__exit(m, c, t);
+    /* Ps operations (models/ps_create.c) run in steps and advance pc themselves */
+    case KE_OP_SPAWN: return ps__spawn(m, c, t, op);
+    case KE_OP_CREATE_THREAD: return ps__create_thread(m, c, t, op);
+    case KE_OP_SYSCALL: return ps__syscall(m, c, t, op);
     case KE_OP_LOOP:
     case KE_OP_PERIODIC:
         push_frame(t, op, m->sim.now);

@@ -81,13 +81,8 @@ static bool io(struct ke_machine *m, struct ke_thread *t, const struct ke_op *op
 bool ke__interp_sync(struct ke_machine *m, struct ke_cpu *c, struct ke_thread *t,
                      const struct ke_op *op)
 {
-    switch (op->kind) { /* multi-step operations advance pc themselves */
-    case KE_OP_COND_WAIT: return cond_wait(m, c, t, op);
-    case KE_OP_SPAWN: return ps__spawn(m, c, t, op);
-    case KE_OP_CREATE_THREAD: return ps__create_thread(m, c, t, op);
-    case KE_OP_SYSCALL: return ps__syscall(m, c, t, op);
-    default: break;
-    }
+    if (op->kind == KE_OP_COND_WAIT) /* two steps: it advances pc itself */
+        return cond_wait(m, c, t, op);
     t->pc++;
     switch (op->kind) {
     case KE_OP_ACQUIRE: return acquire(m, c, t, object(m, op->object), op->shared, &op->src);
